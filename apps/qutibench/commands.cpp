@@ -1,0 +1,203 @@
+#include "commands.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/precision.hpp"
+#include "core/text.hpp"
+#include "platform/catalog.hpp"
+#include "platform/probe.hpp"
+#include "report/analysis_output.hpp"
+#include "report/listing_output.hpp"
+#include "report/roofline_chart.hpp"
+#include "zoo/zoo.hpp"
+
+namespace qtb::app {
+namespace {
+
+// The options that select a slice of the design space, shared by analyze and roofline.
+struct DesignSpaceOptions {
+  std::string models = "all";
+  std::string prunes = "all";
+  std::string precisions = "all";
+  std::string platforms = "all";
+  std::string op_modes = "all";
+  std::string storage = "weights-offchip";
+  std::int64_t batch = 1;
+  std::string catalog;
+};
+
+void add_catalog_option(CLI::App* command, std::string& catalog) {
+  command->add_option("--catalog", catalog,
+                      "platform catalog directory (default: $QUTIBENCH_CATALOG or data/platforms)");
+}
+
+void add_design_space_options(CLI::App* command, DesignSpaceOptions& o) {
+  command->add_option("--model", o.models, "topologies, comma-separated, or all")
+      ->capture_default_str();
+  command
+      ->add_option("--prune", o.prunes,
+                   "pruning scales in (0,1] (0.5 or 50%), or all = 1,0.5,0.25,0.125")
+      ->capture_default_str();
+  command
+      ->add_option("--precision", o.precisions,
+                   "FP32, FP16, BF16, INT8, WxAy (INT4=W4A4, INT2=W2A2), or all")
+      ->capture_default_str();
+  command->add_option("--platform", o.platforms, "catalog platforms, comma-separated, or all")
+      ->capture_default_str();
+  command->add_option("--op-mode", o.op_modes, "op modes (maxn, fast, default, ...), or all")
+      ->capture_default_str();
+  command
+      ->add_option("--storage", o.storage,
+                   "weights-offchip (paper: weights read per input, activations on chip) or "
+                   "all-offchip (activations through DRAM too)")
+      ->capture_default_str();
+  command->add_option("--batch", o.batch, "inputs per weight read (amortises weights)")
+      ->capture_default_str();
+  add_catalog_option(command, o.catalog);
+}
+
+std::vector<Platform> load(const std::string& catalog) {
+  return load_catalog(catalog.empty() ? default_catalog_dir() : std::filesystem::path(catalog));
+}
+
+// Parses every option before doing any work, so a bad option fails fast with exit 2.
+AnalysisRequest make_request(const DesignSpaceOptions& o, const std::vector<Platform>& catalog) {
+  AnalysisRequest request;
+  request.models = parse_model_list(o.models);
+  request.prunes = parse_prune_list(o.prunes);
+  request.precisions = parse_precision_list(o.precisions);
+  request.platforms = select_platforms(o.platforms, catalog);
+  request.storage = parse_storage_model(o.storage, o.batch);
+  for (const auto& mode : split_list(o.op_modes)) {
+    if (to_lower(mode) == "all") {
+      request.op_modes.clear();
+      break;
+    }
+    request.op_modes.push_back(to_lower(mode));
+  }
+  return request;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    if (!out) throw InputError("cannot write " + path);
+    out << content;
+    if (!out.flush()) throw InputError("cannot write " + path);
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+void register_models(CLI::App& app) {
+  auto format = std::make_shared<std::string>("table");
+  auto* command = app.add_subcommand("models", "list the topologies of the zoo");
+  command->add_option("--format", *format, "table, csv or json")->capture_default_str();
+  command->callback([format] { fmt::print("{}", render_models(parse_output_format(*format))); });
+}
+
+void register_platforms(CLI::App& app) {
+  struct Options {
+    std::string format = "table";
+    std::string catalog;
+    bool probe = false;
+    double probe_seconds = 0.5;
+    int threads = 0;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command =
+      app.add_subcommand("platforms", "list the platform catalog; --probe measures this machine");
+  command->add_option("--format", o->format, "table, csv or json")->capture_default_str();
+  add_catalog_option(command, o->catalog);
+  command->add_flag("--probe", o->probe,
+                    "measure this machine's FP32 FMA peak, INT8 dot-product peak and memory "
+                    "bandwidth, and store them as catalog entry 'host' (host.toml)");
+  command->add_option("--probe-seconds", o->probe_seconds, "time per probe measurement")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 60.0));
+  command->add_option("--threads", o->threads, "threads for the probe (0 = all hardware threads)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command->callback([o] {
+    const OutputFormat format = parse_output_format(o->format);
+    const std::filesystem::path dir =
+        o->catalog.empty() ? default_catalog_dir() : std::filesystem::path(o->catalog);
+    if (o->probe) {
+      ProbeOptions options;
+      options.threads = o->threads;
+      options.seconds_per_measurement = o->probe_seconds;
+      options.progress = [](const std::string& line) { fmt::print(stderr, "probe: {}\n", line); };
+      const HostProbe probe = probe_host(options);
+      const std::filesystem::path file = dir / "host.toml";
+      write_platform_file(host_platform(probe), file);
+      fmt::print(stderr,
+                 "probe: FP32 {:.1f} GFLOP/s ({}), INT8 {:.1f} GOP/s ({}), memory read {:.1f} GB/s "
+                 "(triad {:.1f} GB/s), {} threads -> {}\n",
+                 probe.fp32_fma_ops / 1e9, probe.fp32_method, probe.int8_dot_ops / 1e9,
+                 probe.int8_method, probe.memory_read_bandwidth / 1e9,
+                 probe.memory_triad_bandwidth / 1e9, probe.threads, file.string());
+    }
+    fmt::print("{}", render_platforms(load_catalog(dir), format));
+  });
+}
+
+void register_analyze(CLI::App& app) {
+  auto o = std::make_shared<DesignSpaceOptions>();
+  auto format = std::make_shared<std::string>("table");
+  auto layers = std::make_shared<bool>(false);
+  auto* command = app.add_subcommand(
+      "analyze", "L0: cost of every variant and its roofline prediction on every platform");
+  add_design_space_options(command, *o);
+  command->add_option("--format", *format, "table, csv or json")->capture_default_str();
+  command->add_flag("--layers", *layers, "also report the cost of every layer");
+  command->callback([o, format, layers] {
+    const OutputFormat output = parse_output_format(*format);
+    const auto catalog = load(o->catalog);
+    const AnalysisRequest request = make_request(*o, catalog);
+    fmt::print("{}", render_analysis(analyze(request), request.storage, output, *layers));
+  });
+}
+
+void register_roofline(CLI::App& app) {
+  auto o = std::make_shared<DesignSpaceOptions>();
+  o->prunes = "1";
+  auto output = std::make_shared<std::string>();
+  auto labels = std::make_shared<bool>(false);
+  auto* command =
+      app.add_subcommand("roofline",
+                         "draw a log-log roofline chart (one roof per platform and data type, the "
+                         "variants as points) as SVG or HTML");
+  add_design_space_options(command, *o);
+  command->add_option("-o,--output", *output, "FILE.svg or FILE.html")->required();
+  command->add_flag("--labels", *labels, "print each point's label next to it");
+  command->callback([o, output, labels] {
+    const bool html = output->ends_with(".html");
+    if (!html && !output->ends_with(".svg")) {
+      throw InputError("roofline output '" + *output + "' must end in .svg or .html");
+    }
+    const auto catalog = load(o->catalog);
+    const AnalysisRequest request = make_request(*o, catalog);
+    RooflineChart chart =
+        build_roofline_chart(analyze(request), request.platforms, request.storage);
+    chart.show_point_labels = *labels;
+    const std::string svg = render_roofline_svg(chart);
+    write_file(*output, html ? wrap_svg_in_html(svg, "qutibench roofline") : svg);
+    fmt::print(stderr, "wrote {} ({} roofs, {} points; storage model: {})\n", *output,
+               chart.roofs.size(), chart.points.size(), request.storage.description());
+  });
+}
+
+}  // namespace
+
+void register_commands(CLI::App& app) {
+  register_models(app);
+  register_platforms(app);
+  register_analyze(app);
+  register_roofline(app);
+}
+
+}  // namespace qtb::app

@@ -1,0 +1,17 @@
+#pragma once
+// Small string helpers shared by the parsers of options and files.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qtb {
+
+std::string to_upper(std::string_view text);
+std::string to_lower(std::string_view text);
+std::string_view trim(std::string_view text);
+// Splits "a,b, c" into {"a","b","c"}; empty items are dropped.
+std::vector<std::string> split_list(std::string_view text, char separator = ',');
+// Formats a double with the shortest representation that round-trips ("0.125", "1", "1e+12").
+std::string format_number(double value);
+
+}  // namespace qtb

@@ -1,0 +1,31 @@
+#pragma once
+// The L0 design space: every selected variant's cost and its roofline prediction on every selected
+// platform and op mode. This is what `qutibench analyze` prints and `roofline` draws.
+#include <string>
+#include <vector>
+
+#include "cost/cost.hpp"
+#include "roofline/roofline.hpp"
+
+namespace qtb {
+
+struct AnalysisRequest {
+  std::vector<std::string> models;
+  std::vector<double> prunes;
+  std::vector<Precision> precisions;
+  std::vector<const Platform*> platforms;
+  std::vector<std::string> op_modes;  // empty = every op mode of each platform
+  StorageModel storage;
+};
+
+struct VariantAnalysis {
+  std::string model;
+  double prune = 1.0;
+  NetworkCost cost;  // at the variant's own precision
+  std::vector<Prediction> predictions;
+};
+
+// Throws InputError when an op mode named in the request exists on none of the platforms.
+std::vector<VariantAnalysis> analyze(const AnalysisRequest& request);
+
+}  // namespace qtb

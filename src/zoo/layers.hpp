@@ -1,0 +1,26 @@
+#pragma once
+// Shorthands the zoo builders share: the conv/dense + batchnorm + ReLU pattern.
+#include <string>
+
+#include "graph/graph.hpp"
+
+namespace qtb::zoo_detail {
+
+inline int conv_bn_relu(Graph& g, int from, std::int64_t out_channels, int kernel, int stride,
+                        int pad, const std::string& name, std::int64_t groups = 1) {
+  Conv2dAttrs attrs;
+  attrs.out_channels = out_channels;
+  attrs.kernel_h = attrs.kernel_w = kernel;
+  attrs.stride_h = attrs.stride_w = stride;
+  attrs.pad_h = attrs.pad_w = pad;
+  attrs.groups = groups;
+  const int conv = g.conv2d(from, attrs, name);
+  return g.activation(g.batch_norm(conv, name + "/bn"), ActivationKind::ReLU, name + "/relu");
+}
+
+inline int dense_bn_relu(Graph& g, int from, std::int64_t out_features, const std::string& name) {
+  const int dense = g.dense(from, DenseAttrs{out_features, false}, name);
+  return g.activation(g.batch_norm(dense, name + "/bn"), ActivationKind::ReLU, name + "/relu");
+}
+
+}  // namespace qtb::zoo_detail
