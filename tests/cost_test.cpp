@@ -123,5 +123,26 @@ TEST(Cost, OperationalIntensityMatchesThePaperTable) {
   EXPECT_EQ(checked, 9 * 5);
 }
 
+// GoogLeNet's OI sits below the paper's by one constant factor for every data type: the op counts
+// agree (3.165 vs 3.1 G) and the whole gap is the paper's rounded 6 M parameters.
+TEST(Cost, GoogLeNetOiGapIsOnlyTheParameterCount) {
+  const Graph graph = build_topology("googlenet", 1.0);
+  const std::pair<DataType, double> paper[] = {{DataType::INT2, 2093.97},
+                                               {DataType::INT4, 1046.99},
+                                               {DataType::INT8, 523.49},
+                                               {DataType::FP16, 261.75},
+                                               {DataType::FP32, 130.87}};
+  const NetworkCost fp32 = compute_cost(graph, Precision::uniform(DataType::FP32));
+  // The parameter count the paper's OI implies, from its 3.1 GOPs and FP32 OI.
+  const double implied_params = 3.1e9 / (130.87 * 4);
+  const double expected_ratio =
+      (static_cast<double>(fp32.ops) / 3.1e9) * (implied_params / static_cast<double>(fp32.params));
+  for (const auto& [type, paper_oi] : paper) {
+    const double ratio = compute_cost(graph, Precision::uniform(type)).oi / paper_oi;
+    EXPECT_NEAR(ratio, expected_ratio, 1e-3) << to_string(type);
+  }
+  EXPECT_NEAR(implied_params, 5.92e6, 0.01e6);
+}
+
 }  // namespace
 }  // namespace qtb

@@ -5,12 +5,33 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "platform/probe.hpp"
 #include "platform/probe_kernels.hpp"
+#include "platform/probe_system.hpp"
+
+namespace qtb::probe_detail {
+
+// gtest prints a parameter with these (found by ADL) in test listings and ctest's test names;
+// without them a method shows as its bytes.
+void PrintTo(const Fp32Method& method, std::ostream* out) {
+  *out << method.name;
+}
+void PrintTo(const Int8Method& method, std::ostream* out) {
+  *out << method.name;
+}
+void PrintTo(const ReadMethod& method, std::ostream* out) {
+  *out << method.name;
+}
+void PrintTo(const TriadMethod& method, std::ostream* out) {
+  *out << method.name;
+}
+
+}  // namespace qtb::probe_detail
 
 namespace qtb {
 namespace {
@@ -34,8 +55,7 @@ struct MethodTestName {
 };
 inline constexpr MethodTestName method_test_name;
 
-// ---- FP32 kernels
-// --------------------------------------------------------------------------------
+// ---- FP32 kernels -------------------------------------------------------------------------------
 
 // Inputs for which every intermediate is a small integer or half-integer, so fused (FMA) and
 // unfused (scalar) arithmetic agree exactly: multipliers of +1 and -1, small addends.
@@ -101,8 +121,7 @@ TEST(ProbeFp32Kernel, ScalarIsOneLaneAndAlwaysSupported) {
   EXPECT_TRUE(methods.back().supported());
 }
 
-// ---- INT8 kernels
-// --------------------------------------------------------------------------------
+// ---- INT8 kernels -------------------------------------------------------------------------------
 
 // a in [0, 100], b in [-100, 100]: every vpmaddubsw pair sum is within int16 (|.| <= 20000).
 Int8Inputs small_int8_inputs() {
@@ -171,8 +190,7 @@ TEST(ProbeInt8Kernel, VnniWrapsLikeTheModel) {
   if (tested == 0) GTEST_SKIP() << "no VNNI method on this CPU";
 }
 
-// ---- memory kernels
-// ------------------------------------------------------------------------------
+// ---- memory kernels -----------------------------------------------------------------------------
 
 class ProbeReadKernel : public ::testing::TestWithParam<ReadMethod> {};
 
@@ -218,8 +236,7 @@ TEST_P(ProbeTriadKernel, ComputesTriadExactly) {
 INSTANTIATE_TEST_SUITE_P(Methods, ProbeTriadKernel, ::testing::ValuesIn(triad_methods()),
                          method_test_name);
 
-// ---- host facts
-// ----------------------------------------------------------------------------------
+// ---- host facts ---------------------------------------------------------------------------------
 
 TEST(ProbeHostFacts, ParsesCpuinfo) {
   EXPECT_EQ(parse_cpu_model("processor\t: 0\nvendor_id\t: AuthenticAMD\n"
@@ -248,8 +265,7 @@ TEST(ProbeHostFacts, ParsesSysfsLists) {
   EXPECT_EQ(parse_cache_size("big"), std::size_t{0});
 }
 
-// ---- probe_host
-// ------------------------------------------------------------------------------------
+// ---- probe_host ---------------------------------------------------------------------------------
 
 TEST(ProbeHost, ShortSingleThreadedProbeGivesSaneFigures) {
   ProbeOptions options;
@@ -303,8 +319,7 @@ TEST(ProbeHost, RejectsBadOptions) {
   EXPECT_THROW(probe_host(nan_time), InputError);
 }
 
-// ---- host_platform
-// -----------------------------------------------------------------------------------
+// ---- host_platform ------------------------------------------------------------------------------
 
 TEST(HostPlatform, MapsEveryField) {
   HostProbe probe;

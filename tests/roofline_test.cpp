@@ -147,7 +147,7 @@ TEST(Roofline, AnalyzeCoversTheRequestedSpace) {
   const auto variants = analyze(request);
   ASSERT_EQ(variants.size(), 2u * 2u * 2u);
   for (const auto& v : variants) EXPECT_EQ(v.predictions.size(), 4u);  // 3 TX2 modes + FINN
-  request.op_modes = {"maxq"};
+  request.op_modes = parse_op_mode_list("MAXQ");
   EXPECT_EQ(analyze(request).front().predictions.size(), 1u);
   request.op_modes = {"turbo"};
   EXPECT_THROW(analyze(request), InputError);

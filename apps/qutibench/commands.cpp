@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/precision.hpp"
 #include "core/text.hpp"
 #include "platform/catalog.hpp"
@@ -72,25 +72,8 @@ AnalysisRequest make_request(const DesignSpaceOptions& o, const std::vector<Plat
   request.precisions = parse_precision_list(o.precisions);
   request.platforms = select_platforms(o.platforms, catalog);
   request.storage = parse_storage_model(o.storage, o.batch);
-  for (const auto& mode : split_list(o.op_modes)) {
-    if (to_lower(mode) == "all") {
-      request.op_modes.clear();
-      break;
-    }
-    request.op_modes.push_back(to_lower(mode));
-  }
+  request.op_modes = parse_op_mode_list(o.op_modes);
   return request;
-}
-
-void write_file(const std::string& path, const std::string& content) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (!out) throw InputError("cannot write " + path);
-    out << content;
-    if (!out.flush()) throw InputError("cannot write " + path);
-  }
-  std::filesystem::rename(temporary, path);
 }
 
 void register_models(CLI::App& app) {
@@ -185,7 +168,7 @@ void register_roofline(CLI::App& app) {
         build_roofline_chart(analyze(request), request.platforms, request.storage);
     chart.show_point_labels = *labels;
     const std::string svg = render_roofline_svg(chart);
-    write_file(*output, html ? wrap_svg_in_html(svg, "qutibench roofline") : svg);
+    write_file_atomically(*output, html ? wrap_svg_in_html(svg, "qutibench roofline") : svg);
     fmt::print(stderr, "wrote {} ({} roofs, {} points; storage model: {})\n", *output,
                chart.roofs.size(), chart.points.size(), request.storage.description());
   });

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/text.hpp"
 
 namespace qtb {
@@ -230,15 +231,8 @@ std::string platform_to_toml(const Platform& p) {
 }
 
 void write_platform_file(const Platform& platform, const std::filesystem::path& file) {
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (!out) throw InputError("cannot write " + temporary.string());
-    out << "# Written by qutibench; units: TOP/s, GB/s, GB (1 G = 1e9).\n"
-        << platform_to_toml(platform);
-    if (!out.flush()) throw InputError("cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, file);
+  write_file_atomically(file, "# Written by qutibench; units: TOP/s, GB/s, GB (1 G = 1e9).\n" +
+                                  platform_to_toml(platform));
 }
 
 std::filesystem::path default_catalog_dir() {

@@ -18,7 +18,7 @@ std::vector<Platform> load_catalog(const std::filesystem::path& dir);
 
 // The inverse of parse_platform (round-trips every field).
 std::string platform_to_toml(const Platform& platform);
-// Writes via a temporary file and rename, so a reader never sees half a file.
+// Written atomically (temporary file and rename).
 void write_platform_file(const Platform& platform, const std::filesystem::path& file);
 
 // $QUTIBENCH_CATALOG if set, else the data/platforms directory of the source tree.

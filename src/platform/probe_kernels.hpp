@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the host probe (probe.cpp) and its tests: the measured kernels, one per instruction
+// Internal to the host probe and its tests: the measured kernels, one per instruction
 // set, each doing a fixed amount of arithmetic and returning a checksum of what it computed, so
 // the compiler cannot drop the work and a test can check the arithmetic against a scalar model.
 // Only methods compiled for this architecture are listed; `supported()` says whether this CPU
@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <string_view>
 
 namespace qtb::probe_detail {
@@ -85,16 +84,5 @@ struct TriadMethod {
 
 std::span<const ReadMethod> read_methods();    // widest first; the probe uses the first supported
 std::span<const TriadMethod> triad_methods();  // widest first; the probe uses the first supported
-
-// ---- host facts ---------------------------------------------------------------------------------
-
-// "model name" of the first processor in /proc/cpuinfo text, trimmed; "unknown" if absent.
-std::string parse_cpu_model(std::string_view cpuinfo);
-// MemTotal of /proc/meminfo text in bytes; 0 if absent.
-double parse_mem_total(std::string_view meminfo);
-// Number of CPUs in a sysfs cpu list such as "0-7,64-71"; 0 if malformed.
-int parse_cpu_list_count(std::string_view list);
-// A sysfs cache size such as "32768K" or "1M" in bytes; 0 if malformed.
-std::size_t parse_cache_size(std::string_view text);
 
 }  // namespace qtb::probe_detail

@@ -44,7 +44,7 @@ std::string render_models(OutputFormat format) {
                     {"input", input},
                     {"ops", cost.ops},
                     {"params", cost.params},
-                    {"layers", graph.size()},
+                    {"nodes", graph.size()},
                     {"pruning", t.pruning},
                     {"description", t.description}});
     table.add_row(

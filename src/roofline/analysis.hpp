@@ -2,6 +2,7 @@
 // The L0 design space: every selected variant's cost and its roofline prediction on every selected
 // platform and op mode. This is what `qutibench analyze` prints and `roofline` draws.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cost/cost.hpp"
@@ -14,7 +15,7 @@ struct AnalysisRequest {
   std::vector<double> prunes;
   std::vector<Precision> precisions;
   std::vector<const Platform*> platforms;
-  std::vector<std::string> op_modes;  // empty = every op mode of each platform
+  std::vector<std::string> op_modes;  // empty = every op mode of each platform; case-insensitive
   StorageModel storage;
 };
 
@@ -24,6 +25,9 @@ struct VariantAnalysis {
   NetworkCost cost;  // at the variant's own precision
   std::vector<Prediction> predictions;
 };
+
+// Comma-separated op mode names; "all" gives the empty list (every mode).
+std::vector<std::string> parse_op_mode_list(std::string_view list);
 
 // Throws InputError when an op mode named in the request exists on none of the platforms.
 std::vector<VariantAnalysis> analyze(const AnalysisRequest& request);
