@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ git
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev
+  libdnnl-dev libgemmlowp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils  # xmllint: the SVG tests validate the charts they render
 )
 missing=()

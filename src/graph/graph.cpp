@@ -177,7 +177,15 @@ std::int64_t Graph::weight_count(int id) const {
     return a.out_channels * (shape(n.inputs[0]).channels / a.groups) * a.kernel_h * a.kernel_w;
   }
   if (n.kind == OpKind::Dense) return n.output.channels * shape(n.inputs[0]).channels;
+  if (n.kind == OpKind::BatchNorm) return 4 * n.output.channels;
   return 0;
+}
+
+bool Graph::has_all_weights() const {
+  for (int id = 0; id < size(); ++id) {
+    if (weight_count(id) > 0 && node(id).weights.empty()) return false;
+  }
+  return true;
 }
 
 std::int64_t Graph::bias_count(int id) const {

@@ -35,11 +35,15 @@ class Graph {
   int flatten(int from, std::string name = "");
   int softmax(int from, std::string name = "");
 
-  // Number of weights (conv and dense only; 0 for other kinds) and bias values of a node.
+  // Number of weights and bias values of a node: conv and dense weights; for batchnorm its four
+  // per-channel vectors gamma, beta, mean, variance, stored one after the other (4 x channels);
+  // 0 for other kinds. The cost model counts only conv and dense weights as parameters.
   std::int64_t weight_count(int id) const;
   std::int64_t bias_count(int id) const;
   // Attaches trained parameters; sizes must match weight_count/bias_count (bias may stay empty).
   void set_weights(int id, std::vector<float> weights, std::vector<float> bias = {});
+  // True when every conv, dense and batchnorm node has its weights.
+  bool has_all_weights() const;
 
  private:
   int append(Node node);
