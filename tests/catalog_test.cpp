@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "paper_table2.hpp"
 #include "platform/catalog.hpp"
 
 namespace qtb {
@@ -47,53 +48,28 @@ TEST(Catalog, HoldsEveryPaperPlatform) {
 // carrier the catalog names); "na" means no native peak. Bandwidth, capacity and power agree.
 TEST(Catalog, MatchesTable2CellByCell) {
   const auto catalog = shipped();
-  const std::map<std::string, std::pair<std::string, std::string>> rows = {
-      {"Ultra96-DPU", {"Ultra96-DPU", "default"}},
-      {"ZCU104-DPU", {"ZCU104-DPU", "default"}},
-      {"ZCU102-DPU", {"ZCU102-DPU", "default"}},
-      {"ZCU104-FINN", {"ZCU104-FINN", "default"}},
-      {"ZCU104-BISMO", {"ZCU104-BISMO", "default"}},
-      {"TX2 - maxn", {"TX2", "maxn"}},
-      {"TX2 - maxp", {"TX2", "maxp"}},
-      {"TX2 - maxq", {"TX2", "maxq"}},
-      {"EdgeTPU-fast", {"EdgeTPU", "fast"}},
-      {"EdgeTPU-slow", {"EdgeTPU", "slow"}},
-      {"NCS (MyriadX)", {"NCS2", "default"}},
-      {"U96-Quadcore A53-INT8", {"U96-A53", "default"}}};
-  const DataType columns[] = {DataType::INT2, DataType::INT4, DataType::INT8, DataType::FP16,
-                              DataType::FP32};
-  std::ifstream in(std::string(QTB_REFERENCE_DIR) + "/hardware_platforms.csv");
-  ASSERT_TRUE(in);
-  std::string line;
-  int rows_checked = 0;
-  while (std::getline(in, line)) {
-    const auto cells = split_list(line);
-    const auto row = rows.find(cells.empty() ? "" : cells[0]);
-    if (row == rows.end()) continue;
-    ASSERT_EQ(cells.size(), 9u) << line;
-    const Platform& p = find(catalog, row->second.first);
-    const OpMode* mode = p.find_op_mode(row->second.second);
-    ASSERT_NE(mode, nullptr) << line;
-    for (int i = 0; i < 5; ++i) {
-      const DataType type = columns[i];
-      if (cells[1 + i] == "na") {
-        EXPECT_FALSE(mode->peak_ops.contains(type)) << line << " " << to_string(type);
+  for (const auto& row : testing::read_table2()) {
+    const Platform& p = find(catalog, row.platform);
+    const OpMode* mode = p.find_op_mode(row.op_mode);
+    ASSERT_NE(mode, nullptr) << row.csv_name;
+    for (std::size_t i = 0; i < testing::kTable2PeakColumns.size(); ++i) {
+      const DataType type = *parse_data_type(testing::kTable2PeakColumns[i]);
+      if (row.cells[i] == "na") {
+        EXPECT_FALSE(mode->peak_ops.contains(type)) << row.csv_name << " " << to_string(type);
         continue;
       }
       const DataType runs_in = mode->peak_ops.contains(type) ? type : p.carriers.at(type);
-      EXPECT_DOUBLE_EQ(mode->peak_ops.at(runs_in), std::stod(cells[1 + i]) * 1e12) << line;
+      EXPECT_DOUBLE_EQ(mode->peak_ops.at(runs_in), std::stod(row.cells[i]) * 1e12) << row.csv_name;
     }
-    EXPECT_DOUBLE_EQ(p.memory_bandwidth, std::stod(cells[6]) * 1e9) << line;
-    EXPECT_DOUBLE_EQ(p.memory_capacity, std::stod(cells[7]) * 1e9) << line;
-    if (cells[8] == "na") {
-      EXPECT_FALSE(p.tdp_w.has_value()) << line;
+    EXPECT_DOUBLE_EQ(p.memory_bandwidth, std::stod(row.cells[5]) * 1e9) << row.csv_name;
+    EXPECT_DOUBLE_EQ(p.memory_capacity, std::stod(row.cells[6]) * 1e9) << row.csv_name;
+    if (row.cells[7] == "na") {
+      EXPECT_FALSE(p.tdp_w.has_value()) << row.csv_name;
     } else {
-      ASSERT_TRUE(p.tdp_w.has_value()) << line;
-      EXPECT_DOUBLE_EQ(*p.tdp_w, std::stod(cells[8])) << line;
+      ASSERT_TRUE(p.tdp_w.has_value()) << row.csv_name;
+      EXPECT_DOUBLE_EQ(*p.tdp_w, std::stod(row.cells[7])) << row.csv_name;
     }
-    ++rows_checked;
   }
-  EXPECT_EQ(rows_checked, 12);
 }
 
 TEST(Catalog, TomlRoundTrips) {

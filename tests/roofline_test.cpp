@@ -2,10 +2,11 @@
 // recomputation from the paper's Table 2 CSV.
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "paper_table2.hpp"
 #include "platform/catalog.hpp"
 #include "roofline/analysis.hpp"
 #include "zoo/zoo.hpp"
@@ -87,48 +88,31 @@ TEST(Roofline, BatchAmortisesWeightsForMemoryBoundVariants) {
 // ops and parameters equals the tool's prediction. Bytes per weight are those of the type the
 // platform computes in (the catalog's carrier for the A53's INT4/INT2).
 TEST(Roofline, PaperPredictionsFollowFromEquation1) {
-  struct Row {
-    std::string platform, mode;
-  };
-  const std::map<std::string, Row> rows = {{"Ultra96-DPU", {"Ultra96-DPU", "default"}},
-                                           {"ZCU104-DPU", {"ZCU104-DPU", "default"}},
-                                           {"ZCU102-DPU", {"ZCU102-DPU", "default"}},
-                                           {"ZCU104-FINN", {"ZCU104-FINN", "default"}},
-                                           {"ZCU104-BISMO", {"ZCU104-BISMO", "default"}},
-                                           {"TX2 - maxn", {"TX2", "maxn"}},
-                                           {"TX2 - maxp", {"TX2", "maxp"}},
-                                           {"TX2 - maxq", {"TX2", "maxq"}},
-                                           {"EdgeTPU-fast", {"EdgeTPU", "fast"}},
-                                           {"EdgeTPU-slow", {"EdgeTPU", "slow"}},
-                                           {"NCS (MyriadX)", {"NCS2", "default"}},
-                                           {"U96-Quadcore A53-INT8", {"U96-A53", "default"}}};
-  const std::pair<const char*, double> columns[] = {
-      {"W2A2", 0.25}, {"W4A4", 0.5}, {"INT8", 1.0}, {"FP16", 2.0}, {"FP32", 4.0}};
-  std::ifstream in(std::string(QTB_REFERENCE_DIR) + "/hardware_platforms.csv");
-  ASSERT_TRUE(in);
-  std::string line;
+  const std::map<std::string, std::string> precision_of_column = {
+      {"INT2", "W2A2"}, {"INT4", "W4A4"}, {"INT8", "INT8"}, {"FP16", "FP16"}, {"FP32", "FP32"}};
+  const std::map<std::string, double> bytes_per_weight = {
+      {"INT2", 0.25}, {"INT4", 0.5}, {"INT8", 1.0}, {"FP16", 2.0}, {"FP32", 4.0}};
   int checked = 0;
-  while (std::getline(in, line)) {
-    const auto cells = split_list(line);
-    const auto row = rows.find(cells.empty() ? "" : cells[0]);
-    if (row == rows.end()) continue;
-    const bool a53 = row->second.platform == "U96-A53";
-    const double bandwidth = std::stod(cells[6]) * 1e9;
-    for (int i = 0; i < 5; ++i) {
-      if (cells[1 + i] == "na") continue;
-      const double peak = std::stod(cells[1 + i]) * 1e12;
-      const double bytes_per_weight = a53 ? 1.0 : columns[i].second;  // A53: INT8 carrier
+  for (const auto& row : testing::read_table2()) {
+    const bool a53 = row.platform == "U96-A53";
+    const double bandwidth = std::stod(row.cells[5]) * 1e9;
+    for (std::size_t i = 0; i < testing::kTable2PeakColumns.size(); ++i) {
+      if (row.cells[i] == "na") continue;
+      const std::string& column = testing::kTable2PeakColumns[i];
+      const double peak = std::stod(row.cells[i]) * 1e12;
+      const double weight_bytes = a53 ? 1.0 : bytes_per_weight.at(column);  // A53: INT8 carrier
       for (const char* model : {"mlp", "cnv", "resnet50", "googlenet", "mobilenet_v1"}) {
         for (double prune : paper_prune_scales()) {
           const NetworkCost fp32 =
               compute_cost(build_topology(model, prune), Precision::uniform(DataType::FP32));
           const double ops = static_cast<double>(fp32.ops);
-          const double oi = ops / (static_cast<double>(fp32.params) * bytes_per_weight);
+          const double oi = ops / (static_cast<double>(fp32.params) * weight_bytes);
           const double expected_fps = std::min(peak, bandwidth * oi) / ops;
           const Prediction p =
-              predict_one(model, prune, columns[i].first, row->second.platform, row->second.mode);
-          ASSERT_TRUE(p.supported) << line << " " << columns[i].first;
-          EXPECT_NEAR(p.fps / expected_fps, 1.0, 1e-12) << line << " " << model << " " << prune;
+              predict_one(model, prune, precision_of_column.at(column), row.platform, row.op_mode);
+          ASSERT_TRUE(p.supported) << row.csv_name << " " << column;
+          EXPECT_NEAR(p.fps / expected_fps, 1.0, 1e-12)
+              << row.csv_name << " " << model << " " << prune;
           EXPECT_EQ(p.bound, peak <= bandwidth * oi ? Bound::Compute : Bound::Memory);
           ++checked;
         }
