@@ -45,12 +45,15 @@ struct QOp {
   std::vector<Requantizer> requant;   // one per output channel; empty: int32 output (last layer)
 
   // MaxPool / AvgPool (pool attrs) and GlobalAvgPool: the window sum is requantized with
-  // pool_requant (avg: multiplier ~ in_scale / (out_scale * window)); max pooling copies levels.
+  // pool_requant (avg: multiplier ~ in_scale / (out_scale * window), where the window is the full
+  // kernel area with padding counted as zeros, and height x width for global pooling; binary: the
+  // sign of the sum); max pooling ignores padding and copies levels.
   PoolAttrs pool;
   Requantizer pool_requant;
 
   // Add: y = clamp(rounding_shift(sum_i int64(level_i) * add_multipliers[i], add_shift), lo, hi)
-  // with lo/hi from pool_requant (reused as the clamp range).
+  // with lo/hi from pool_requant (reused as the clamp range); if pool_requant.binary, y = +1 when
+  // sum_i int64(level_i) * add_multipliers[i] >= 0, else -1.
   std::vector<std::int32_t> add_multipliers;
   int add_shift = 0;
 

@@ -1,0 +1,269 @@
+#include "engine/reference/float_executor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "engine/backend.hpp"
+
+namespace qtb {
+namespace {
+
+using Tensor = std::vector<float>;
+
+std::size_t index(const Shape& s, std::int64_t c, std::int64_t y, std::int64_t x) {
+  return static_cast<std::size_t>((c * s.height + y) * s.width + x);
+}
+
+std::vector<float> rounded(std::vector<float> values, FloatFormat format) {
+  for (auto& v : values) v = round_to(format, v);
+  return values;
+}
+
+Tensor conv2d(const Node& node, const Shape& in_shape, const Tensor& in) {
+  const auto& a = std::get<Conv2dAttrs>(node.attrs);
+  const Shape& out_shape = node.output;
+  const std::int64_t in_per_group = in_shape.channels / a.groups;
+  const std::int64_t out_per_group = out_shape.channels / a.groups;
+  Tensor out(static_cast<std::size_t>(out_shape.elements()));
+  for (std::int64_t oc = 0; oc < out_shape.channels; ++oc) {
+    const std::int64_t group = oc / out_per_group;
+    const float bias = node.bias.empty() ? 0.0f : node.bias[static_cast<std::size_t>(oc)];
+    for (std::int64_t oy = 0; oy < out_shape.height; ++oy) {
+      for (std::int64_t ox = 0; ox < out_shape.width; ++ox) {
+        float acc = 0.0f;
+        for (std::int64_t i = 0; i < in_per_group; ++i) {
+          const std::int64_t ic = group * in_per_group + i;
+          for (int ky = 0; ky < a.kernel_h; ++ky) {
+            const std::int64_t iy = oy * a.stride_h - a.pad_h + ky;
+            if (iy < 0 || iy >= in_shape.height) continue;
+            for (int kx = 0; kx < a.kernel_w; ++kx) {
+              const std::int64_t ix = ox * a.stride_w - a.pad_w + kx;
+              if (ix < 0 || ix >= in_shape.width) continue;
+              const auto w = static_cast<std::size_t>(
+                  ((oc * in_per_group + i) * a.kernel_h + ky) * a.kernel_w + kx);
+              acc += node.weights[w] * in[index(in_shape, ic, iy, ix)];
+            }
+          }
+        }
+        out[index(out_shape, oc, oy, ox)] = acc + bias;
+      }
+    }
+  }
+  return out;
+}
+
+Tensor dense(const Node& node, const Tensor& in) {
+  const auto outputs = static_cast<std::size_t>(node.output.channels);
+  const std::size_t inputs = in.size();
+  Tensor out(outputs);
+  for (std::size_t o = 0; o < outputs; ++o) {
+    float acc = 0.0f;
+    for (std::size_t i = 0; i < inputs; ++i) acc += node.weights[o * inputs + i] * in[i];
+    out[o] = acc + (node.bias.empty() ? 0.0f : node.bias[o]);
+  }
+  return out;
+}
+
+// Max or average over each window; only elements inside the input are read.
+Tensor pool(const Node& node, const Shape& in_shape, const Tensor& in, bool average) {
+  const auto& a = std::get<PoolAttrs>(node.attrs);
+  const Shape& out_shape = node.output;
+  const auto area = static_cast<float>(a.kernel * a.kernel);
+  Tensor out(static_cast<std::size_t>(out_shape.elements()));
+  for (std::int64_t c = 0; c < out_shape.channels; ++c) {
+    for (std::int64_t oy = 0; oy < out_shape.height; ++oy) {
+      for (std::int64_t ox = 0; ox < out_shape.width; ++ox) {
+        float sum = 0.0f;
+        float max = -INFINITY;
+        for (int ky = 0; ky < a.kernel; ++ky) {
+          const std::int64_t iy = oy * a.stride - a.pad + ky;
+          if (iy < 0 || iy >= in_shape.height) continue;
+          for (int kx = 0; kx < a.kernel; ++kx) {
+            const std::int64_t ix = ox * a.stride - a.pad + kx;
+            if (ix < 0 || ix >= in_shape.width) continue;
+            const float v = in[index(in_shape, c, iy, ix)];
+            sum += v;
+            max = std::max(max, v);
+          }
+        }
+        out[index(out_shape, c, oy, ox)] = average ? sum / area : max;
+      }
+    }
+  }
+  return out;
+}
+
+Tensor global_avg_pool(const Shape& in_shape, const Tensor& in) {
+  const std::int64_t plane = in_shape.height * in_shape.width;
+  Tensor out(static_cast<std::size_t>(in_shape.channels));
+  for (std::int64_t c = 0; c < in_shape.channels; ++c) {
+    float sum = 0.0f;
+    for (std::int64_t i = 0; i < plane; ++i) sum += in[static_cast<std::size_t>(c * plane + i)];
+    out[static_cast<std::size_t>(c)] = sum / static_cast<float>(plane);
+  }
+  return out;
+}
+
+float fake_quantize(const QuantizerAttrs& q, float x) {
+  if (q.is_signed && q.bits == 1) return x >= 0.0f ? q.scale : -q.scale;
+  // Level range in double: the graph allows up to 32 bits.
+  const double hi = q.is_signed ? std::ldexp(1.0, q.bits - 1) - 1.0 : std::ldexp(1.0, q.bits) - 1.0;
+  const double lo = q.is_signed ? -hi : 0.0;
+  const double level = std::nearbyint(x / q.scale);
+  if (!(level >= lo)) return static_cast<float>(lo * q.scale);  // also NaN
+  if (level > hi) return static_cast<float>(hi * q.scale);
+  return static_cast<float>(level * q.scale);
+}
+
+Tensor softmax(const Shape& shape, Tensor x) {
+  const std::int64_t plane = shape.height * shape.width;
+  for (std::int64_t p = 0; p < plane; ++p) {
+    auto at = [&](std::int64_t c) -> float& { return x[static_cast<std::size_t>(c * plane + p)]; };
+    float max = -INFINITY;
+    for (std::int64_t c = 0; c < shape.channels; ++c) max = std::max(max, at(c));
+    float sum = 0.0f;
+    for (std::int64_t c = 0; c < shape.channels; ++c) sum += (at(c) = std::exp(at(c) - max));
+    for (std::int64_t c = 0; c < shape.channels; ++c) at(c) /= sum;
+  }
+  return x;
+}
+
+}  // namespace
+
+FloatExecutor::FloatExecutor(const Graph& graph, FloatFormat storage)
+    : graph_(graph), storage_(storage), batch_norms_(static_cast<std::size_t>(graph.size())) {
+  if (graph.size() == 0) throw UnsupportedError("graph '" + graph.name() + "' is empty");
+  if (!graph.has_all_weights()) {
+    throw UnsupportedError("graph '" + graph.name() + "' lacks weights");
+  }
+  for (int id = 0; id < graph.size(); ++id) {
+    const Node& node = graph.node(id);
+    if (node.kind == OpKind::Input) {
+      if (input_node_ >= 0) {
+        throw UnsupportedError("graph '" + graph.name() + "' has more than one input");
+      }
+      input_node_ = id;
+    } else if (node.kind == OpKind::Conv2d || node.kind == OpKind::Dense) {
+      graph_.set_weights(id, rounded(node.weights, storage), rounded(node.bias, storage));
+    } else if (node.kind == OpKind::BatchNorm) {
+      ChannelAffine affine = batch_norm_affine(graph, id);
+      affine.scale = rounded(std::move(affine.scale), storage);
+      affine.shift = rounded(std::move(affine.shift), storage);
+      batch_norms_[static_cast<std::size_t>(id)] = std::move(affine);
+    }
+  }
+  if (input_node_ < 0) throw UnsupportedError("graph '" + graph.name() + "' has no input");
+  output_node_ = graph.size() - 1;
+  if (graph.node(output_node_).kind == OpKind::Softmax) {
+    output_node_ = graph.node(output_node_).inputs.front();
+  }
+  last_use_.assign(static_cast<std::size_t>(graph.size()), -1);
+  for (int id = 0; id < graph.size(); ++id) {
+    for (int from : graph.node(id).inputs) last_use_[static_cast<std::size_t>(from)] = id;
+  }
+}
+
+std::vector<float> FloatExecutor::compute(int id,
+                                          const std::vector<std::vector<float>>& values) const {
+  const Node& node = graph_.node(id);
+  auto input = [&](std::size_t i) -> const Tensor& {
+    return values[static_cast<std::size_t>(node.inputs.at(i))];
+  };
+  auto input_shape = [&](std::size_t i) -> const Shape& { return graph_.shape(node.inputs.at(i)); };
+  switch (node.kind) {
+    case OpKind::Input:
+      throw std::logic_error("FloatExecutor: the input node is not computed");
+    case OpKind::Conv2d:
+      return conv2d(node, input_shape(0), input(0));
+    case OpKind::Dense:
+      return dense(node, input(0));
+    case OpKind::MaxPool:
+      return pool(node, input_shape(0), input(0), false);
+    case OpKind::AvgPool:
+      return pool(node, input_shape(0), input(0), true);
+    case OpKind::GlobalAvgPool:
+      return global_avg_pool(input_shape(0), input(0));
+    case OpKind::BatchNorm: {
+      const ChannelAffine& affine = batch_norms_[static_cast<std::size_t>(id)];
+      const std::int64_t plane = node.output.height * node.output.width;
+      Tensor out = input(0);
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<std::size_t>(static_cast<std::int64_t>(i) / plane);
+        out[i] = affine.scale[c] * out[i] + affine.shift[c];
+      }
+      return out;
+    }
+    case OpKind::Activation: {
+      const auto kind = std::get<ActivationAttrs>(node.attrs).kind;
+      Tensor out = input(0);
+      for (auto& v : out) {
+        v = kind == ActivationKind::ReLU ? std::max(v, 0.0f) : std::clamp(v, -1.0f, 1.0f);
+      }
+      return out;
+    }
+    case OpKind::Quantizer: {
+      const auto& q = std::get<QuantizerAttrs>(node.attrs);
+      Tensor out = input(0);
+      for (auto& v : out) v = fake_quantize(q, v);
+      return out;
+    }
+    case OpKind::Add: {
+      Tensor out = input(0);
+      for (std::size_t i = 1; i < node.inputs.size(); ++i) {
+        const Tensor& other = input(i);
+        for (std::size_t e = 0; e < out.size(); ++e) out[e] += other[e];
+      }
+      return out;
+    }
+    case OpKind::Concat: {
+      Tensor out;  // CHW: concatenating along channels appends whole planes
+      out.reserve(static_cast<std::size_t>(node.output.elements()));
+      for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+        out.insert(out.end(), input(i).begin(), input(i).end());
+      }
+      return out;
+    }
+    case OpKind::Flatten:
+      return input(0);
+    case OpKind::Softmax:
+      return softmax(node.output, input(0));
+  }
+  throw std::logic_error("FloatExecutor: unknown node kind");
+}
+
+void FloatExecutor::run(std::span<const float> input, std::span<float> output,
+                        const Observer& observer) const {
+  const auto in_size = static_cast<std::size_t>(input_shape().elements());
+  const auto out_size = static_cast<std::size_t>(output_shape().elements());
+  if (input.size() != in_size || output.size() != out_size) {
+    throw std::invalid_argument(
+        fmt::format("FloatExecutor::run: expected {} input and {} output values, got {} and {}",
+                    in_size, out_size, input.size(), output.size()));
+  }
+  std::vector<Tensor> values(static_cast<std::size_t>(graph_.size()));
+  for (int id = 0; id <= output_node_; ++id) {
+    Tensor value;
+    if (id == input_node_) {
+      value.assign(input.begin(), input.end());
+    } else {
+      value = compute(id, values);
+    }
+    for (auto& v : value) v = round_to(storage_, v);
+    if (observer) observer(id, value);
+    values[static_cast<std::size_t>(id)] = std::move(value);
+    // Release inputs no later node reads (keeps memory at the live set of a large network).
+    for (int from : graph_.node(id).inputs) {
+      if (last_use_[static_cast<std::size_t>(from)] == id && from != output_node_) {
+        Tensor().swap(values[static_cast<std::size_t>(from)]);
+      }
+    }
+  }
+  const Tensor& result = values[static_cast<std::size_t>(output_node_)];
+  std::copy(result.begin(), result.end(), output.begin());
+}
+
+}  // namespace qtb
