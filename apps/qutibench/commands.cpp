@@ -181,6 +181,7 @@ void register_commands(CLI::App& app) {
   register_platforms(app);
   register_analyze(app);
   register_roofline(app);
+  register_run(app);
 }
 
 }  // namespace qtb::app

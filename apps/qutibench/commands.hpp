@@ -5,5 +5,7 @@ namespace qtb::app {
 
 // Adds every subcommand; each runs from its parse callback.
 void register_commands(CLI::App& app);
+// `qutibench run` (run_command.cpp).
+void register_run(CLI::App& app);
 
 }  // namespace qtb::app

@@ -1,0 +1,44 @@
+#include "engine/onednn/model_base.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace qtb::onednn {
+
+ModelBase::ModelBase(const CompileOptions& options)
+    : engine_(dnnl::engine::kind::cpu, 0),
+      stream_(engine_),
+      threads_(options.threads),
+      max_batch_(options.max_batch) {
+  info_.backend = "onednn";
+  info_.threads = options.threads;
+  info_.max_batch = options.max_batch;
+}
+
+void ModelBase::bind_plans(const std::vector<ExecPlan*>& plans) {
+  std::size_t bytes = 64;
+  for (ExecPlan* plan : plans) bytes = std::max(bytes, plan->layout());
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (p == nullptr) throw std::bad_alloc();
+  arena_ = {static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); }};
+  for (ExecPlan* plan : plans) plan->bind(arena_.get());
+}
+
+void ModelBase::check_span(std::size_t got, std::int64_t batch, const Shape& per_input,
+                           const char* what) const {
+  if (batch < 1 || batch > max_batch_) {
+    throw std::invalid_argument(
+        fmt::format("onednn: batch {} outside 1..{} (the compiled max_batch)", batch, max_batch_));
+  }
+  const auto want = static_cast<std::size_t>(batch * per_input.elements());
+  if (got < want) {
+    throw std::invalid_argument(
+        fmt::format("onednn: {} holds {} values, batch {} needs {}", what, got, batch, want));
+  }
+}
+
+}  // namespace qtb::onednn

@@ -1,0 +1,182 @@
+// GCC 12 reports its own _mm512_undefined_* temporaries in the intrinsics headers as possibly
+// uninitialized once they are inlined at -O2: a known false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "engine/onednn/requantize.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <omp.h>
+
+#include "engine/onednn/avx512_levels.hpp"
+#include "engine/onednn/simd.hpp"
+
+namespace qtb::onednn {
+namespace {
+
+constexpr std::int64_t kLanes = 16;
+
+std::int32_t add_rule(std::int32_t level, std::int32_t other, const FusedAdd& a) {
+  const std::int64_t sum =
+      std::int64_t{level} * a.self_multiplier + std::int64_t{other} * a.other_multiplier;
+  const std::int64_t rounded =
+      a.shift > 0 ? (sum + (std::int64_t{1} << (a.shift - 1))) >> a.shift : sum;
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(rounded, a.lo, a.hi));
+}
+
+template <typename Out, typename Other>
+void rows_scalar(const std::int32_t* acc, std::int64_t begin, std::int64_t end,
+                 const RequantTable& t, const RequantTarget& target, const FusedAdd* add) {
+  const std::int64_t channels = t.channels;
+  for (std::int64_t p = begin; p < end; ++p) {
+    const std::int32_t* a = acc + p * channels;
+    Out* d = reinterpret_cast<Out*>(static_cast<char*>(target.dst) + p * target.dst_stride);
+    if (add == nullptr) {
+      for (std::int64_t c = 0; c < channels; ++c) {
+        d[c] = static_cast<Out>(t.scalar[static_cast<std::size_t>(c)].apply(a[c]));
+      }
+      continue;
+    }
+    const Other* o = static_cast<const Other*>(add->other) + p * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      const std::int32_t level = t.scalar[static_cast<std::size_t>(c)].apply(a[c]);
+      d[c] = static_cast<Out>(add_rule(level, o[c], *add));
+    }
+  }
+}
+
+template <typename Out>
+void rows_scalar_out(const std::int32_t* acc, std::int64_t begin, std::int64_t end,
+                     const RequantTable& t, const RequantTarget& target, const FusedAdd* add) {
+  if (add != nullptr && add->other_signed) {
+    rows_scalar<Out, std::int8_t>(acc, begin, end, t, target, add);
+  } else {
+    rows_scalar<Out, std::uint8_t>(acc, begin, end, t, target, add);
+  }
+}
+
+#if defined(__x86_64__)
+// One channel half-block (the 8 even or the 8 odd channels of 16) of a table, in registers.
+struct Half {
+  __m512i mul, offset, shift, lo, hi;
+};
+
+QTB_AVX512_TARGET inline Half load_half(const RequantTable& t, std::int64_t i) {
+  return {_mm512_loadu_si512(t.multiplier.data() + i), _mm512_loadu_si512(t.offset.data() + i),
+          _mm512_loadu_si512(t.shift.data() + i), _mm512_loadu_si512(t.lo.data() + i),
+          _mm512_loadu_si512(t.hi.data() + i)};
+}
+
+// clamp((acc * multiplier + offset) >> shift, lo, hi) for int64 lanes holding int32 accumulators
+// in their low halves.
+QTB_AVX512_TARGET inline __m512i requant8(__m512i acc, const Half& h) {
+  const __m512i x = _mm512_add_epi64(_mm512_mul_epi32(acc, h.mul), h.offset);
+  return avx512::clamp64(_mm512_srav_epi64(x, h.shift), h.lo, h.hi);
+}
+
+// Rows are taken 4 at a time (4 sequential streams for the prefetchers), and each 16-channel
+// block's table is loaded once for the 4: reloading it per row would make the loads the
+// bottleneck, and a wide layer's tables do not fit in L1.
+constexpr std::int64_t kRows = 4;
+
+template <bool kAdd>
+QTB_AVX512_TARGET void rows_avx512(const std::int32_t* acc, std::int64_t begin, std::int64_t end,
+                                   const RequantTable& t, const RequantTarget& target,
+                                   const FusedAdd* add) {
+  using namespace avx512;
+  const std::int64_t channels = t.channels;
+  __m512i ms{}, mo{}, round{}, add_lo{}, add_hi{};
+  __m128i count{};
+  if constexpr (kAdd) {
+    ms = _mm512_set1_epi64(add->self_multiplier);
+    mo = _mm512_set1_epi64(add->other_multiplier);
+    round = _mm512_set1_epi64(add->shift > 0 ? std::int64_t{1} << (add->shift - 1) : 0);
+    count = _mm_cvtsi32_si128(add->shift);
+    add_lo = _mm512_set1_epi64(add->lo);
+    add_hi = _mm512_set1_epi64(add->hi);
+  }
+  for (std::int64_t p0 = begin; p0 < end; p0 += kRows) {
+    const std::int64_t rows = std::min(kRows, end - p0);
+    for (std::int64_t c = 0; c < channels; c += kLanes) {
+      const __mmask16 mask = tail_mask(channels - c);
+      const Half he = load_half(t, c);
+      const Half ho = load_half(t, c + 8);
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t p = p0 + r;
+        const __m512i x = _mm512_maskz_loadu_epi32(mask, acc + p * channels + c);
+        __m512i even = requant8(x, he);
+        __m512i odd = requant8(odd_lanes(x), ho);
+        if constexpr (kAdd) {
+          const __m512i o = load_levels(static_cast<const char*>(add->other) + p * channels + c,
+                                        add->other_signed, mask);
+          even = clamp64(add_rule8(even, o, ms, mo, round, count), add_lo, add_hi);
+          odd = clamp64(add_rule8(odd, odd_lanes(o), ms, mo, round, count), add_lo, add_hi);
+        }
+        store_levels(static_cast<char*>(target.dst) + p * target.dst_stride + c,
+                     interleave(even, odd), mask);
+      }
+    }
+  }
+}
+#endif
+
+}  // namespace
+
+RequantTable::RequantTable(const std::vector<Requantizer>& requant)
+    : channels(static_cast<std::int64_t>(requant.size())), scalar(requant) {
+  const std::size_t padded = (requant.size() + kLanes - 1) / kLanes * kLanes;
+  multiplier.assign(padded, 0);
+  offset.assign(padded, 0);
+  shift.assign(padded, 0);
+  lo.assign(padded, 0);
+  hi.assign(padded, 0);
+  for (std::size_t c = 0; c < requant.size(); ++c) {
+    const Requantizer& r = requant[c];
+    const std::size_t i = c / kLanes * kLanes + (c % 2) * 8 + (c % kLanes) / 2;  // even|odd
+    if (r.binary) throw std::invalid_argument("onednn requantize: binary outputs are not INT8");
+    if (r.shift < 0 || r.shift > 62) {
+      throw std::invalid_argument("onednn requantize: shift outside 0..62");
+    }
+    multiplier[i] = r.multiplier;
+    offset[i] =
+        std::int64_t{r.bias} * r.multiplier + (r.shift > 0 ? std::int64_t{1} << (r.shift - 1) : 0);
+    shift[i] = r.shift;
+    lo[i] = r.lo;
+    hi[i] = r.hi;
+  }
+}
+
+bool requantize_uses_avx512() {
+  return has_avx512_kernels();
+}
+
+void requantize(const std::int32_t* acc, std::int64_t pixels, const RequantTable& table,
+                const RequantTarget& target, int threads, const FusedAdd* add, KernelIsa isa) {
+  // Below ~32k values a parallel region costs more than it saves.
+  const std::int64_t work = pixels * table.channels;
+  const int team = static_cast<int>(std::clamp<std::int64_t>(work / 32768, 1, threads));
+  const bool wide = isa == KernelIsa::Best && has_avx512_kernels();
+#pragma omp parallel num_threads(team) if (team > 1)
+  {
+    const int n = omp_get_num_threads();
+    const int i = omp_get_thread_num();
+    const std::int64_t begin = pixels * i / n;
+    const std::int64_t end = pixels * (i + 1) / n;
+#if defined(__x86_64__)
+    if (wide) {
+      if (add != nullptr) {
+        rows_avx512<true>(acc, begin, end, table, target, add);
+      } else {
+        rows_avx512<false>(acc, begin, end, table, target, add);
+      }
+    } else
+#endif
+        if (target.is_signed) {
+      rows_scalar_out<std::int8_t>(acc, begin, end, table, target, add);
+    } else {
+      rows_scalar_out<std::uint8_t>(acc, begin, end, table, target, add);
+    }
+  }
+}
+
+}  // namespace qtb::onednn
