@@ -35,6 +35,11 @@ const char* to_string(WeightSource source) {
   return source == WeightSource::Warm ? "warm" : "dram";
 }
 
+std::string dense_shape(std::int64_t batch, int threads, WeightSource source) {
+  return fmt::format("dense {}x{} N={:<3} t={} {}", kDenseRows, kDenseDepth, batch, threads,
+                     to_string(source));
+}
+
 namespace {
 
 // Prints Google Benchmark's usual table, then every case's GOP/s as a ratio to the baseline

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/gemmlowp/gemmlowp_backend.hpp"
+#include "engine/lowbit/lowbit_backend.hpp"
 #include "engine/onednn/onednn_backend.hpp"
 #include "engine/reference/reference_backend.hpp"
 #include "engine/sparse/sparse_backend.hpp"
@@ -16,7 +17,8 @@ const std::vector<std::pair<std::string, std::function<std::unique_ptr<Backend>(
       {{"reference", make_reference_backend},
        {"onednn", make_onednn_backend},
        {"gemmlowp", make_gemmlowp_backend},
-       {"sparse", make_sparse_backend}};
+       {"sparse", make_sparse_backend},
+       {"lowbit", make_lowbit_backend}};
   return all;
 }
 
