@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: set up and build, measure this machine into the catalog (host), then analyse the
-# whole design space (every topology x pruning scale x precision on every platform) and draw its
-# roofline. Outputs land in out/.
+# The main job: set up and build, measure this machine into the catalog (host), analyse the whole
+# design space (every topology x pruning scale x precision on every platform), draw its roofline,
+# and measure a few deployment points of the MLP on this CPU. Outputs land in out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -18,4 +18,11 @@ echo
 echo "== L0 predictions on this machine (host), unpruned variants"
 $qtb analyze --platform host --prune 1 --precision FP32,INT8,W4A4
 echo
-echo "wrote out/analysis.csv, out/analysis.json, out/roofline.svg, out/roofline-host.svg"
+echo "== Measured on this machine: the unpruned MLP at batch 1 (compute path, seeded random weights)"
+for point in "onednn INT8" "lowbit W2A2" "lowbit W1A1"; do
+  set -- $point
+  $qtb run --model mlp --prune 1 --precision "$2" --backend "$1" --batch 1 --seconds 1 2>/dev/null |
+    tee "out/run-mlp-$1-$2.txt" | grep -E "^mlp|fps_compute"
+done
+echo
+echo "wrote out/analysis.csv, out/analysis.json, out/roofline.svg, out/roofline-host.svg, out/run-*.txt"
