@@ -21,7 +21,7 @@ echo
 echo "== Measured on this machine: the unpruned MLP at batch 1 (compute path, seeded random weights)"
 for point in "onednn INT8" "lowbit W2A2" "lowbit W1A1"; do
   set -- $point
-  $qtb run --model mlp --prune 1 --precision "$2" --backend "$1" --batch 1 --seconds 1 2>/dev/null |
+  $qtb run --model mlp --prune 1 --precision "$2" --backend "$1" --batch 1 --seconds 1 |
     tee "out/run-mlp-$1-$2.txt" | grep -E "^mlp|fps_compute"
 done
 echo
