@@ -11,46 +11,14 @@
 
 #include "engine/random_weights.hpp"
 #include "engine/registry.hpp"
-#include "zoo/layers.hpp"
+#include "test_networks.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {
 namespace {
 
-// ResNet-50's downsampling bottleneck (stride in the first 1x1, projection shortcut), shrunk.
-Graph bottleneck_block() {
-  Graph g("bottleneck");
-  const int x = g.input(Shape{24, 9, 9});
-  auto conv_bn = [&](int from, std::int64_t out, int k, int stride, int pad, const std::string& n) {
-    Conv2dAttrs a;
-    a.out_channels = out;
-    a.kernel_h = a.kernel_w = k;
-    a.stride_h = a.stride_w = stride;
-    a.pad_h = a.pad_w = pad;
-    return g.batch_norm(g.conv2d(from, a, n), n + "/bn");
-  };
-  int y = g.activation(conv_bn(x, 13, 1, 2, 0, "2a"), ActivationKind::ReLU, "2a/relu");
-  y = g.activation(conv_bn(y, 13, 3, 1, 1, "2b"), ActivationKind::ReLU, "2b/relu");
-  y = conv_bn(y, 52, 1, 1, 0, "2c");
-  const int shortcut = conv_bn(x, 52, 1, 2, 0, "1");
-  y = g.activation(g.add({y, shortcut}, "add"), ActivationKind::ReLU, "add/relu");
-  y = g.global_avg_pool(y, "pool");
-  g.dense(y, DenseAttrs{10, true}, "fc");
-  return g;
-}
-
-// MobileNet v1's depthwise-separable block, with odd channel counts.
-Graph depthwise_block() {
-  Graph g("depthwise");
-  int x = g.input(Shape{3, 11, 11});
-  x = zoo_detail::conv_bn_relu(g, x, 21, 3, 2, 1, "conv1");
-  x = zoo_detail::conv_bn_relu(g, x, 21, 3, 1, 1, "conv2/dw", 21);
-  x = zoo_detail::conv_bn_relu(g, x, 37, 1, 1, 0, "conv2/pw");
-  x = zoo_detail::conv_bn_relu(g, x, 37, 3, 2, 1, "conv3/dw", 37);
-  x = g.global_avg_pool(x, "pool");
-  g.dense(x, DenseAttrs{10, true}, "fc");
-  return g;
-}
+using testing::bottleneck_block;
+using testing::depthwise_block;
 
 struct Network {
   std::string name;

@@ -29,6 +29,12 @@ enum class OpKind {
 
 std::string_view to_string(OpKind kind);
 
+inline constexpr OpKind kAllOpKinds[] = {
+    OpKind::Input,     OpKind::Conv2d,        OpKind::Dense,     OpKind::MaxPool,
+    OpKind::AvgPool,   OpKind::GlobalAvgPool, OpKind::BatchNorm, OpKind::Activation,
+    OpKind::Quantizer, OpKind::Add,           OpKind::Concat,    OpKind::Flatten,
+    OpKind::Softmax};
+
 struct InputAttrs {
   Shape shape;
 };

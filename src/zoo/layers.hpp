@@ -1,21 +1,26 @@
 #pragma once
-// Shorthands the zoo builders share: the conv/dense + batchnorm + ReLU pattern.
+// Shorthands the zoo builders (and tests building blocks) share: conv/dense + batchnorm (+ ReLU).
 #include <string>
 
 #include "graph/graph.hpp"
 
 namespace qtb::zoo_detail {
 
-inline int conv_bn_relu(Graph& g, int from, std::int64_t out_channels, int kernel, int stride,
-                        int pad, const std::string& name, std::int64_t groups = 1) {
+inline int conv_bn(Graph& g, int from, std::int64_t out_channels, int kernel, int stride, int pad,
+                   const std::string& name, std::int64_t groups = 1) {
   Conv2dAttrs attrs;
   attrs.out_channels = out_channels;
   attrs.kernel_h = attrs.kernel_w = kernel;
   attrs.stride_h = attrs.stride_w = stride;
   attrs.pad_h = attrs.pad_w = pad;
   attrs.groups = groups;
-  const int conv = g.conv2d(from, attrs, name);
-  return g.activation(g.batch_norm(conv, name + "/bn"), ActivationKind::ReLU, name + "/relu");
+  return g.batch_norm(g.conv2d(from, attrs, name), name + "/bn");
+}
+
+inline int conv_bn_relu(Graph& g, int from, std::int64_t out_channels, int kernel, int stride,
+                        int pad, const std::string& name, std::int64_t groups = 1) {
+  return g.activation(conv_bn(g, from, out_channels, kernel, stride, pad, name, groups),
+                      ActivationKind::ReLU, name + "/relu");
 }
 
 inline int dense_bn_relu(Graph& g, int from, std::int64_t out_features, const std::string& name) {

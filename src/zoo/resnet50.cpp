@@ -6,17 +6,8 @@
 namespace qtb {
 namespace {
 
+using zoo_detail::conv_bn;
 using zoo_detail::conv_bn_relu;
-
-int conv_bn(Graph& g, int from, std::int64_t out_channels, int kernel, int stride, int pad,
-            const std::string& name) {
-  Conv2dAttrs attrs;
-  attrs.out_channels = out_channels;
-  attrs.kernel_h = attrs.kernel_w = kernel;
-  attrs.stride_h = attrs.stride_w = stride;
-  attrs.pad_h = attrs.pad_w = pad;
-  return g.batch_norm(g.conv2d(from, attrs, name), name + "/bn");
-}
 
 // Bottleneck block as in the Caffe release: the stride sits in branch2a (1x1), not in the 3x3.
 // Pruning shrinks the block's inner width; its output (the residual) stays at 4x width.

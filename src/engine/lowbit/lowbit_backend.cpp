@@ -795,10 +795,7 @@ class LowbitBackend final : public Backend {
   BackendCapabilities capabilities() const override {
     BackendCapabilities caps;
     caps.precisions = lowbit_precisions();
-    caps.layers = {OpKind::Input,     OpKind::Conv2d,        OpKind::Dense,     OpKind::MaxPool,
-                   OpKind::AvgPool,   OpKind::GlobalAvgPool, OpKind::BatchNorm, OpKind::Activation,
-                   OpKind::Quantizer, OpKind::Add,           OpKind::Concat,    OpKind::Flatten,
-                   OpKind::Softmax};
+    caps.layers.assign(std::begin(kAllOpKinds), std::end(kAllOpKinds));
     caps.max_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return caps;
   }

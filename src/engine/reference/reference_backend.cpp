@@ -166,10 +166,7 @@ BackendCapabilities ReferenceBackend::capabilities() const {
   for (DataType w : integers) {
     for (DataType a : integers) caps.precisions.push_back(Precision{w, a});
   }
-  caps.layers = {OpKind::Input,     OpKind::Conv2d,        OpKind::Dense,     OpKind::MaxPool,
-                 OpKind::AvgPool,   OpKind::GlobalAvgPool, OpKind::BatchNorm, OpKind::Activation,
-                 OpKind::Quantizer, OpKind::Add,           OpKind::Concat,    OpKind::Flatten,
-                 OpKind::Softmax};
+  caps.layers.assign(std::begin(kAllOpKinds), std::end(kAllOpKinds));
   caps.max_threads = 1;  // the truth: plain single-threaded loops
   return caps;
 }
