@@ -113,6 +113,9 @@ struct Case {
   Precision precision;
 };
 
+// Readable names in ctest instead of the parameter's bytes.
+void PrintTo(const Case& c, std::ostream* out) { *out << c.backend << " " << c.precision.name(); }
+
 class BackendEquivalence : public ::testing::TestWithParam<Case> {};
 
 TEST_P(BackendEquivalence, MatchesReference) {
