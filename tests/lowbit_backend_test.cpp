@@ -16,38 +16,12 @@
 namespace qtb {
 namespace {
 
-using testing::bottleneck_block;
-using testing::depthwise_block;
-
-struct Network {
-  std::string name;
-  Graph graph;
-};
+using testing::Network;
+using testing::random_pixels;
 
 const std::vector<Network>& networks() {
-  static const std::vector<Network> all = [] {
-    std::vector<Network> list;
-    for (const auto& [model, prune] : std::vector<std::pair<std::string, double>>{
-             {"mlp", 0.125}, {"mlp", 0.25}, {"cnv", 0.125}, {"cnv", 0.25}}) {
-      list.push_back({fmt::format("{}_{}", model, prune), build_topology(model, prune)});
-    }
-    list.push_back({"bottleneck", bottleneck_block()});
-    list.push_back({"depthwise", depthwise_block()});
-    std::uint64_t seed = 21;
-    for (auto& n : list) fill_random_weights(n.graph, seed++);
-    return list;
-  }();
+  static const std::vector<Network> all = testing::backend_test_networks(21);
   return all;
-}
-
-std::vector<float> random_pixels(std::int64_t count, std::uint64_t seed) {
-  std::vector<float> pixels(static_cast<std::size_t>(count));
-  std::uint64_t state = seed;
-  for (auto& p : pixels) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    p = static_cast<float>(state >> 40) / static_cast<float>(1 << 24);
-  }
-  return pixels;
 }
 
 constexpr std::int64_t kMaxBatch = 17;

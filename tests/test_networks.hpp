@@ -1,6 +1,13 @@
 #pragma once
 // Small blocks of the paper's ImageNet networks, with odd channel counts, for the backend tests.
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/random_weights.hpp"
 #include "zoo/layers.hpp"
+#include "zoo/zoo.hpp"
 
 namespace qtb::testing {
 
@@ -31,6 +38,40 @@ inline Graph depthwise_block() {
   x = g.global_avg_pool(x, "pool");
   g.dense(x, DenseAttrs{10, true}, "fc");
   return g;
+}
+
+struct Network {
+  std::string name;
+  Graph graph;
+};
+
+// mlp and cnv at 0.125 and 0.25 (cnv also at `extra_cnv_scales`, e.g. 0.3 for widths that are not
+// multiples of 8), the bottleneck and the depthwise block, with seeded random weights.
+inline std::vector<Network> backend_test_networks(
+    std::uint64_t first_seed, const std::vector<double>& extra_cnv_scales = {}) {
+  std::vector<std::pair<std::string, double>> variants = {
+      {"mlp", 0.125}, {"mlp", 0.25}, {"cnv", 0.125}, {"cnv", 0.25}};
+  for (double scale : extra_cnv_scales) variants.emplace_back("cnv", scale);
+  std::vector<Network> list;
+  for (const auto& [model, prune] : variants) {
+    list.push_back({fmt::format("{}_{}", model, prune), build_topology(model, prune)});
+  }
+  list.push_back({"bottleneck", bottleneck_block()});
+  list.push_back({"depthwise", depthwise_block()});
+  std::uint64_t seed = first_seed;
+  for (auto& n : list) fill_random_weights(n.graph, seed++);
+  return list;
+}
+
+// Deterministic pixels in [0, 1).
+inline std::vector<float> random_pixels(std::int64_t count, std::uint64_t seed) {
+  std::vector<float> pixels(static_cast<std::size_t>(count));
+  std::uint64_t state = seed;
+  for (auto& p : pixels) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    p = static_cast<float>(state >> 40) / static_cast<float>(1 << 24);
+  }
+  return pixels;
 }
 
 }  // namespace qtb::testing
