@@ -110,7 +110,7 @@ class NetBuilder {
   NetBuilder(int weight_bits, int activation_bits, std::uint32_t seed)
       : weight_bits_(weight_bits), act_bits_(activation_bits), rng_(seed) {
     model_.topology = "hand";
-    model_.precision = {type_of(weight_bits), type_of(activation_bits)};
+    model_.precision = {*integer_type_of_bits(weight_bits), *integer_type_of_bits(activation_bits)};
   }
 
   int input(Shape shape) {
@@ -197,19 +197,6 @@ class NetBuilder {
   const UniformQuantizer& quant(int t) const { return model_.tensors[at(t)].quant; }
 
  private:
-  static DataType type_of(int bits) {
-    switch (bits) {
-      case 8:
-        return DataType::INT8;
-      case 4:
-        return DataType::INT4;
-      case 2:
-        return DataType::INT2;
-      default:
-        return DataType::INT1;
-    }
-  }
-
   int tensor(std::string name, Shape shape, UniformQuantizer q) {
     model_.tensors.push_back({std::move(name), shape, q});
     return static_cast<int>(model_.tensors.size()) - 1;
@@ -274,30 +261,20 @@ class NetBuilder {
   LoweredModel model_;
 };
 
-Conv2dAttrs conv_attrs(std::int64_t out, int kernel, int stride, int pad, std::int64_t groups = 1) {
-  Conv2dAttrs a;
-  a.out_channels = out;
-  a.kernel_h = a.kernel_w = kernel;
-  a.stride_h = a.stride_w = stride;
-  a.pad_h = a.pad_w = pad;
-  a.groups = groups;
-  return a;
-}
-
 // Odd channels, a depthwise block, a grouped conv, both pools with padding, concat, a signed
 // residual add, global pooling, flatten and dense.
 LoweredModel branchy_net(int weight_bits, int activation_bits, std::uint32_t seed) {
   NetBuilder b(weight_bits, activation_bits, seed);
   int x = b.input(Shape{5, 11, 9});
-  x = b.conv(x, conv_attrs(7, 3, 1, 1));
-  x = b.conv(x, conv_attrs(7, 3, 2, 1, 7));           // depthwise, stride 2
-  const int pw = b.conv(x, conv_attrs(12, 1, 1, 0));  // pointwise: the direct GEMM path
-  const int gc = b.conv(pw, conv_attrs(9, 3, 1, 1, 3));
+  x = b.conv(x, square_conv(7, 3, 1, 1));
+  x = b.conv(x, square_conv(7, 3, 2, 1, 7));           // depthwise, stride 2
+  const int pw = b.conv(x, square_conv(12, 1, 1, 0));  // pointwise: the direct GEMM path
+  const int gc = b.conv(pw, square_conv(9, 3, 1, 1, 3));
   const int mp = b.pool(QOpKind::MaxPool, pw, PoolAttrs{3, 2, 1, false});
   const int ap = b.pool(QOpKind::AvgPool, gc, PoolAttrs{3, 2, 1, false});
   const int cat = b.concat({mp, ap});
-  const int r1 = b.conv(cat, conv_attrs(8, 1, 1, 0), true);
-  const int r2 = b.conv(cat, conv_attrs(8, 3, 1, 1), true);
+  const int r1 = b.conv(cat, square_conv(8, 1, 1, 0), true);
+  const int r2 = b.conv(cat, square_conv(8, 3, 1, 1), true);
   const int sum = b.add({r1, r2}, false);
   const int gap = b.global_avg_pool(sum);
   return b.take(b.dense(b.flatten(gap), 10, true));
@@ -308,8 +285,8 @@ LoweredModel branchy_net(int weight_bits, int activation_bits, std::uint32_t see
 LoweredModel flatten_net(int weight_bits, int activation_bits, std::uint32_t seed) {
   NetBuilder b(weight_bits, activation_bits, seed);
   int x = b.input(Shape{3, 8, 8});
-  x = b.conv(x, conv_attrs(6, 3, 1, 0));
-  x = b.conv(x, conv_attrs(12, 3, 1, 1, 6));  // 2 outputs per input channel
+  x = b.conv(x, square_conv(6, 3, 1, 0));
+  x = b.conv(x, square_conv(12, 3, 1, 1, 6));  // 2 outputs per input channel
   x = b.pool(QOpKind::MaxPool, x, PoolAttrs{2, 2, 0, false});
   x = b.dense(b.flatten(x), 13);
   return b.take(b.dense(x, 5, true));
@@ -319,8 +296,8 @@ LoweredModel flatten_net(int weight_bits, int activation_bits, std::uint32_t see
 LoweredModel conv_head_net(int weight_bits, int activation_bits, std::uint32_t seed) {
   NetBuilder b(weight_bits, activation_bits, seed);
   int x = b.input(Shape{4, 7, 6});
-  x = b.conv(x, conv_attrs(11, 3, 2, 1));
-  return b.take(b.conv(x, conv_attrs(3, 3, 1, 1), false, true));
+  x = b.conv(x, square_conv(11, 3, 2, 1));
+  return b.take(b.conv(x, square_conv(3, 3, 1, 1), false, true));
 }
 
 std::vector<float> random_pixels(std::int64_t count, std::uint32_t seed) {
@@ -489,7 +466,7 @@ TEST(GemmlowpBackend, MatchesTheReferenceOnADepthwiseBlock) {
   Graph g("depthwise_block");
   auto conv = [&](int from, std::int64_t out, int kernel, int stride, int pad, std::int64_t groups,
                   bool relu, const std::string& name) {
-    const int c = g.conv2d(from, conv_attrs(out, kernel, stride, pad, groups), name);
+    const int c = g.conv2d(from, square_conv(out, kernel, stride, pad, groups), name);
     const int bn = g.batch_norm(c, name + "/bn");
     return relu ? g.activation(bn, ActivationKind::ReLU, name + "/relu") : bn;
   };

@@ -7,24 +7,14 @@
 namespace qtb {
 namespace {
 
-Conv2dAttrs conv(std::int64_t out, int kernel, int stride, int pad, std::int64_t groups = 1) {
-  Conv2dAttrs a;
-  a.out_channels = out;
-  a.kernel_h = a.kernel_w = kernel;
-  a.stride_h = a.stride_w = stride;
-  a.pad_h = a.pad_w = pad;
-  a.groups = groups;
-  return a;
-}
-
 TEST(Graph, ConvOutputSizesOnOddShapes) {
   Graph g("odd");
   const int x = g.input(Shape{3, 17, 13});
   // floor((17 + 2 - 3) / 2) + 1 = 9, floor((13 + 2 - 3) / 2) + 1 = 7
-  EXPECT_EQ(g.shape(g.conv2d(x, conv(5, 3, 2, 1))), (Shape{5, 9, 7}));
+  EXPECT_EQ(g.shape(g.conv2d(x, square_conv(5, 3, 2, 1))), (Shape{5, 9, 7}));
   // 5x5 unpadded stride 3: floor(12 / 3) + 1 = 5, floor(8 / 3) + 1 = 3
-  EXPECT_EQ(g.shape(g.conv2d(x, conv(7, 5, 3, 0))), (Shape{7, 5, 3}));
-  Conv2dAttrs rect = conv(2, 1, 1, 0);
+  EXPECT_EQ(g.shape(g.conv2d(x, square_conv(7, 5, 3, 0))), (Shape{7, 5, 3}));
+  Conv2dAttrs rect = square_conv(2, 1, 1, 0);
   rect.kernel_h = 1;
   rect.kernel_w = 13;
   EXPECT_EQ(g.shape(g.conv2d(x, rect)), (Shape{2, 17, 1}));
@@ -33,12 +23,13 @@ TEST(Graph, ConvOutputSizesOnOddShapes) {
 TEST(Graph, DepthwiseAndGroupedConvWeights) {
   Graph g("dw");
   const int x = g.input(Shape{6, 9, 9});
-  const int dw = g.conv2d(x, conv(6, 3, 1, 1, 6));
+  const int dw = g.conv2d(x, square_conv(6, 3, 1, 1, 6));
   EXPECT_EQ(g.weight_count(dw), 6 * 1 * 3 * 3);
-  const int grouped = g.conv2d(x, conv(4, 3, 1, 1, 2));
+  const int grouped = g.conv2d(x, square_conv(4, 3, 1, 1, 2));
   EXPECT_EQ(g.weight_count(grouped), 4 * 3 * 3 * 3);
-  EXPECT_THROW(g.conv2d(x, conv(5, 3, 1, 1, 2)), InputError);  // 5 outputs not divisible by 2
-  EXPECT_THROW(g.conv2d(x, conv(4, 3, 1, 1, 4)), InputError);  // 6 inputs not divisible by 4
+  EXPECT_THROW(g.conv2d(x, square_conv(5, 3, 1, 1, 2)),
+               InputError);  // 5 outputs not divisible by 2
+  EXPECT_THROW(g.conv2d(x, square_conv(4, 3, 1, 1, 4)), InputError);  // 6 inputs not divisible by 4
 }
 
 TEST(Graph, PoolingFloorAndCeilModes) {
@@ -60,9 +51,9 @@ TEST(Graph, PoolingFloorAndCeilModes) {
 TEST(Graph, AddConcatFlattenDense) {
   Graph g("merge");
   const int x = g.input(Shape{3, 5, 5});
-  const int a = g.conv2d(x, conv(4, 1, 1, 0));
-  const int b = g.conv2d(x, conv(4, 3, 1, 1));
-  const int c = g.conv2d(x, conv(9, 3, 1, 0));
+  const int a = g.conv2d(x, square_conv(4, 1, 1, 0));
+  const int b = g.conv2d(x, square_conv(4, 3, 1, 1));
+  const int c = g.conv2d(x, square_conv(9, 3, 1, 0));
   EXPECT_EQ(g.shape(g.add({a, b})), (Shape{4, 5, 5}));
   EXPECT_EQ(g.shape(g.concat({a, b, x})), (Shape{11, 5, 5}));
   EXPECT_THROW(g.add({a, c}), InputError);                      // 4x5x5 vs 9x3x3
@@ -89,13 +80,13 @@ TEST(Graph, ElementwiseNodesKeepShape) {
 TEST(Graph, RejectsKernelsLargerThanTheInputAndBadIndices) {
   Graph g("bad");
   const int x = g.input(Shape{1, 2, 2});
-  EXPECT_THROW(g.conv2d(x, conv(1, 3, 1, 0)), InputError);
-  EXPECT_NO_THROW(g.conv2d(x, conv(1, 3, 1, 1)));
+  EXPECT_THROW(g.conv2d(x, square_conv(1, 3, 1, 0)), InputError);
+  EXPECT_NO_THROW(g.conv2d(x, square_conv(1, 3, 1, 1)));
   EXPECT_THROW(g.max_pool(x, PoolAttrs{3, 1, 0, false}), InputError);
-  EXPECT_THROW(g.conv2d(42, conv(1, 1, 1, 0)), InputError);
+  EXPECT_THROW(g.conv2d(42, square_conv(1, 1, 1, 0)), InputError);
   EXPECT_THROW(g.input(Shape{0, 1, 1}, "empty"), InputError);
   try {
-    g.conv2d(x, conv(1, 5, 1, 0), "too_big");
+    g.conv2d(x, square_conv(1, 5, 1, 0), "too_big");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("too_big"), std::string::npos) << e.what();

@@ -55,4 +55,19 @@ bool is_float(DataType type) {
   return type == DataType::FP32 || type == DataType::FP16 || type == DataType::BF16;
 }
 
+std::optional<DataType> integer_type_of_bits(int bits) {
+  switch (bits) {
+    case 8:
+      return DataType::INT8;
+    case 4:
+      return DataType::INT4;
+    case 2:
+      return DataType::INT2;
+    case 1:
+      return DataType::INT1;
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace qtb

@@ -18,5 +18,7 @@ std::string_view to_string(DataType type);
 std::optional<DataType> parse_data_type(std::string_view name);
 int bit_width(DataType type);
 bool is_float(DataType type);
+// INT8, INT4, INT2 or INT1 for 8, 4, 2 or 1 bits; nullopt for any other width.
+std::optional<DataType> integer_type_of_bits(int bits);
 
 }  // namespace qtb

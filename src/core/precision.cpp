@@ -10,21 +10,6 @@
 namespace qtb {
 namespace {
 
-std::optional<DataType> integer_type_of_bits(int bits) {
-  switch (bits) {
-    case 8:
-      return DataType::INT8;
-    case 4:
-      return DataType::INT4;
-    case 2:
-      return DataType::INT2;
-    case 1:
-      return DataType::INT1;
-    default:
-      return std::nullopt;
-  }
-}
-
 // Parses "WxAy" (already upper-cased); nullopt when the text is not of that form.
 std::optional<Precision> parse_wxay(std::string_view text, std::string_view original) {
   if (text.size() < 4 || text.front() != 'W') return std::nullopt;

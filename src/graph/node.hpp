@@ -48,6 +48,18 @@ struct Conv2dAttrs {
   bool bias = false;
 };
 
+// A conv with a square kernel and equal strides and padding in both directions.
+inline Conv2dAttrs square_conv(std::int64_t out_channels, int kernel, int stride = 1, int pad = 0,
+                               std::int64_t groups = 1) {
+  Conv2dAttrs attrs;
+  attrs.out_channels = out_channels;
+  attrs.kernel_h = attrs.kernel_w = kernel;
+  attrs.stride_h = attrs.stride_w = stride;
+  attrs.pad_h = attrs.pad_w = pad;
+  attrs.groups = groups;
+  return attrs;
+}
+
 struct DenseAttrs {
   std::int64_t out_features = 0;
   bool bias = false;

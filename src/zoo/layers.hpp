@@ -8,13 +8,8 @@ namespace qtb::zoo_detail {
 
 inline int conv_bn(Graph& g, int from, std::int64_t out_channels, int kernel, int stride, int pad,
                    const std::string& name, std::int64_t groups = 1) {
-  Conv2dAttrs attrs;
-  attrs.out_channels = out_channels;
-  attrs.kernel_h = attrs.kernel_w = kernel;
-  attrs.stride_h = attrs.stride_w = stride;
-  attrs.pad_h = attrs.pad_w = pad;
-  attrs.groups = groups;
-  return g.batch_norm(g.conv2d(from, attrs, name), name + "/bn");
+  return g.batch_norm(g.conv2d(from, square_conv(out_channels, kernel, stride, pad, groups), name),
+                      name + "/bn");
 }
 
 inline int conv_bn_relu(Graph& g, int from, std::int64_t out_channels, int kernel, int stride,
