@@ -18,8 +18,8 @@ struct TimedLoopOptions {
 struct TimedLoopResult {
   std::int64_t batches = 0;
   std::int64_t inputs = 0;
-  double seconds = 0;             // wall time of the timed batches
-  double fps_compute = 0;         // inputs per second over the compute path
+  double seconds = 0;      // wall time of the timed batches
+  double fps_compute = 0;  // inputs per second over the compute path
   double batch_latency_ms_mean = 0;
   double batch_latency_ms_min = 0;
 };

@@ -1,0 +1,48 @@
+#pragma once
+// One deployment point measured end to end: build the variant, compile it once per stream (outside
+// any timing), run the harness, and fill a result row with the figures, the theory beside them
+// (ops per input, the roofline prediction when the platform is in the catalog) and provenance.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/precision.hpp"
+#include "measure/harness.hpp"
+#include "measure/provenance.hpp"
+#include "measure/result_row.hpp"
+#include "platform/platform.hpp"
+
+namespace qtb {
+
+struct DeploymentPoint {
+  std::string topology;
+  double prune = 1.0;
+  Precision precision;
+  std::string backend;
+  std::string op_mode = "default";
+  std::int64_t batch = 1;
+  int threads = 1;
+  int streams = 1;
+  std::optional<Scenario> scenario;  // default_scenario(batch, streams) when empty
+  double sparsity = 0;               // synaptic pruning: fraction of weights zeroed
+  std::uint64_t seed = 1;            // of the random weights and the inputs
+
+  Scenario resolved_scenario() const;
+  // "mlp s=0.5 INT8 onednn b16 t2 x1 offline", for messages and progress.
+  std::string label() const;
+};
+
+struct MeasureContext {
+  HarnessOptions harness;                  // limits; batch and scenario come from the point
+  PowerMeter* meter = nullptr;             // required
+  std::optional<PowerReading> idle_power;  // measured before, with the same meter
+  std::string platform_name = "host";
+  const Platform* platform = nullptr;  // for predicted_fps; none leaves it empty
+  Provenance provenance;
+  HarnessProgress progress;
+};
+
+// Throws UnsupportedError (an InputError) when the backend refuses the point, before any timing.
+ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context);
+
+}  // namespace qtb

@@ -1,0 +1,247 @@
+#include "measure/sweep_config.hpp"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "zoo/zoo.hpp"
+
+namespace qtb {
+namespace {
+
+class SweepReader {
+ public:
+  SweepReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  SweepConfig read() {
+    check_known(root_, "",
+                {"models", "prunes", "precisions", "backends", "batches", "threads", "streams",
+                 "op_modes", "scenario", "sparsity", "seed", "power", "idle_seconds", "harness"});
+    const auto models = model_list();
+    const auto prunes = prune_list();
+    std::vector<Precision> precisions;
+    for (const auto& [node, name] : strings(root_, "precisions", true)) {
+      try {
+        precisions.push_back(parse_precision(name));
+      } catch (const InputError& e) {
+        fail(node, "precisions", e.what());
+      }
+    }
+    const auto backends = strings(root_, "backends", true);
+    const auto batches = integers(root_, "batches", true, {1});
+    const auto threads = integers(root_, "threads", true, {1});
+    const auto streams = integers(root_, "streams", false, {1});
+    auto op_modes = strings(root_, "op_modes", false);
+    const auto sparsities = numbers(root_, "sparsity", {0.0}, 0.0, 0.999);
+
+    SweepConfig config;
+    std::optional<Scenario> scenario;
+    if (const toml::node* node = root_.get("scenario")) {
+      const std::string name = string_value(node, "scenario");
+      if (name != "auto") {
+        try {
+          scenario = parse_scenario(name);
+        } catch (const InputError& e) {
+          fail(node, "scenario", e.what());
+        }
+      }
+    }
+    const std::uint64_t seed = static_cast<std::uint64_t>(integer(root_, "seed", 1, 0));
+    if (const toml::node* node = root_.get("power")) config.power = string_value(node, "power");
+    config.idle_seconds = number(root_, "idle_seconds", config.idle_seconds, 0, 600);
+    if (const toml::node* node = root_.get("harness")) read_harness(node, config.harness);
+
+    std::vector<std::string> modes;
+    for (const auto& m : op_modes) modes.push_back(m.second);
+    if (modes.empty()) modes.push_back("default");
+    for (const auto& model : models)
+      for (double prune : prunes)
+        for (const Precision& precision : precisions)
+          for (const auto& backend : backends)
+            for (std::int64_t batch : batches)
+              for (std::int64_t thread_count : threads)
+                for (std::int64_t stream_count : streams)
+                  for (const auto& mode : modes)
+                    for (double sparsity : sparsities) {
+                      DeploymentPoint p;
+                      p.topology = model;
+                      p.prune = prune;
+                      p.precision = precision;
+                      p.backend = backend.second;
+                      p.op_mode = mode;
+                      p.batch = batch;
+                      p.threads = static_cast<int>(thread_count);
+                      p.streams = static_cast<int>(stream_count);
+                      p.scenario = scenario;
+                      p.sparsity = sparsity;
+                      p.seed = seed;
+                      config.points.push_back(p);
+                    }
+    return config;
+  }
+
+ private:
+  using Named = std::pair<const toml::node*, std::string>;
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& field,
+                         const std::string& message) const {
+    const auto line = node ? node->source().begin.line : root_.source().begin.line;
+    throw InputError(fmt::format("{}:{}: field '{}': {}", file_, line, field, message));
+  }
+
+  void check_known(const toml::table& table, const std::string& prefix,
+                   std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : table)
+      if (std::find(known.begin(), known.end(), key.str()) == known.end())
+        fail(&value, prefix + std::string(key.str()), "unknown field");
+  }
+
+  std::string string_value(const toml::node* node, const std::string& field) const {
+    const auto value = node->value<std::string>();
+    if (!value) fail(node, field, "expected a string");
+    return *value;
+  }
+
+  const toml::array* array(const toml::table& table, const std::string& key, bool required) const {
+    const toml::node* node = table.get(key);
+    if (!node) {
+      if (required) fail(&table, key, "missing (a list is required)");
+      return nullptr;
+    }
+    const toml::array* list = node->as_array();
+    if (!list) fail(node, key, "expected a list, e.g. [1, 2]");
+    if (list->empty()) fail(node, key, "the list is empty");
+    return list;
+  }
+
+  std::vector<Named> strings(const toml::table& table, const std::string& key,
+                             bool required) const {
+    std::vector<Named> out;
+    if (const toml::array* list = array(table, key, required))
+      for (const toml::node& item : *list) out.emplace_back(&item, string_value(&item, key));
+    return out;
+  }
+
+  std::vector<std::int64_t> integers(const toml::table& table, const std::string& key,
+                                     bool required, std::vector<std::int64_t> fallback) const {
+    const toml::array* list = array(table, key, required);
+    if (!list) return fallback;
+    std::vector<std::int64_t> out;
+    for (const toml::node& item : *list) {
+      const auto value = item.value<std::int64_t>();
+      if (!value || *value < 1 || !item.is_integer()) fail(&item, key, "expected integers >= 1");
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+  std::vector<double> numbers(const toml::table& table, const std::string& key,
+                              std::vector<double> fallback, double lo, double hi) const {
+    const toml::array* list = array(table, key, false);
+    if (!list) return fallback;
+    std::vector<double> out;
+    for (const toml::node& item : *list) {
+      const auto value = item.value<double>();
+      if (!value || *value < lo || *value > hi)
+        fail(&item, key, fmt::format("expected numbers in [{}, {}]", lo, hi));
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+  double number(const toml::table& table, const std::string& key, double fallback, double lo,
+                double hi) const {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    const auto value = node->value<double>();
+    if (!value || *value < lo || *value > hi)
+      fail(node, key, fmt::format("expected a number in [{}, {}]", lo, hi));
+    return *value;
+  }
+
+  std::int64_t integer(const toml::table& table, const std::string& key, std::int64_t fallback,
+                       std::int64_t lo) const {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    const auto value = node->value<std::int64_t>();
+    if (!node->is_integer() || !value || *value < lo)
+      fail(node, key, fmt::format("expected an integer >= {}", lo));
+    return *value;
+  }
+
+  std::vector<std::string> model_list() const {
+    const toml::node* node = root_.get("models");
+    std::string text;
+    if (node && node->is_string()) {
+      text = string_value(node, "models");
+    } else {
+      for (const auto& [item, name] : strings(root_, "models", true)) text += name + ",";
+    }
+    try {
+      auto models = parse_model_list(text);
+      for (const auto& m : models) (void)build_topology(m, 1.0);  // unknown names fail here
+      return models;
+    } catch (const InputError& e) {
+      fail(node, "models", e.what());
+    }
+  }
+
+  std::vector<double> prune_list() const {
+    const toml::node* node = root_.get("prunes");
+    if (node && node->is_string()) {
+      try {
+        return parse_prune_list(string_value(node, "prunes"));
+      } catch (const InputError& e) {
+        fail(node, "prunes", e.what());
+      }
+    }
+    return numbers(root_, "prunes", {1.0}, 1e-6, 1.0);
+  }
+
+  void read_harness(const toml::node* node, HarnessOptions& h) const {
+    const toml::table* table = node->as_table();
+    if (!table) fail(node, "harness", "expected a table [harness]");
+    check_known(*table, "harness.",
+                {"warmup_seconds", "warmup_queries", "min_seconds", "min_queries", "max_seconds",
+                 "max_queries", "max_median_ci"});
+    h.warmup_seconds = number(*table, "warmup_seconds", h.warmup_seconds, 0, 3600);
+    h.warmup_queries = integer(*table, "warmup_queries", h.warmup_queries, 0);
+    h.min_seconds = number(*table, "min_seconds", h.min_seconds, 0, 86400);
+    h.min_queries = integer(*table, "min_queries", h.min_queries, 1);
+    h.max_seconds = number(*table, "max_seconds", h.max_seconds, 1e-3, 86400);
+    h.max_queries = integer(*table, "max_queries", h.max_queries, 1);
+    h.max_median_ci = number(*table, "max_median_ci", h.max_median_ci, 1e-6, 10);
+    if (h.max_seconds < h.min_seconds)
+      fail(table->get("max_seconds"), "harness.max_seconds", "must not be below min_seconds");
+  }
+
+  const toml::table& root_;
+  std::string file_;
+};
+
+}  // namespace
+
+SweepConfig parse_sweep_config(std::string_view toml_text, const std::string& file_name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, file_name);
+  } catch (const toml::parse_error& error) {
+    throw InputError(
+        fmt::format("{}:{}: {}", file_name, error.source().begin.line, error.description()));
+  }
+  return SweepReader(root, file_name).read();
+}
+
+SweepConfig load_sweep_config(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError("cannot read sweep config " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_sweep_config(text.str(), file.string());
+}
+
+}  // namespace qtb

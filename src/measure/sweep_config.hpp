@@ -1,0 +1,42 @@
+#pragma once
+// A sweep: the cartesian product of lists of models, prunes, precisions, backends, batches,
+// threads, streams and op modes, measured with one set of harness limits. Read from TOML:
+//
+//   models = ["mlp", "cnv"]           # or "all"
+//   prunes = [1, 0.5, 0.25, 0.125]    # or "all" (the paper's scales)
+//   precisions = ["FP32", "INT8", "W2A2"]
+//   backends = ["onednn", "lowbit"]
+//   batches = [1, 16]
+//   threads = [1, 2]
+//   streams = [1]                     # optional, default [1]
+//   op_modes = ["default"]            # optional
+//   scenario = "auto"                 # optional: auto, single-stream, offline, multi-stream
+//   sparsity = [0]                    # optional: synaptic pruning, fraction zeroed
+//   seed = 1                          # optional
+//   power = "auto"                    # optional: auto, rapl, none, csv:FILE
+//   idle_seconds = 2                  # optional: idle power measured before the sweep
+//   [harness]                         # optional, HarnessOptions' names and defaults
+//   min_seconds = 1.0
+//
+// Every problem is an InputError "FILE:LINE: field 'F': what is wrong".
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "measure/deployment.hpp"
+#include "measure/harness.hpp"
+
+namespace qtb {
+
+struct SweepConfig {
+  std::vector<DeploymentPoint> points;  // in the order they are measured
+  HarnessOptions harness;
+  std::string power = "auto";
+  double idle_seconds = 2.0;
+};
+
+SweepConfig parse_sweep_config(std::string_view toml_text, const std::string& file_name);
+SweepConfig load_sweep_config(const std::filesystem::path& file);
+
+}  // namespace qtb
