@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -42,6 +43,8 @@ std::string dense_shape(std::int64_t batch, int threads, WeightSource source) {
 
 namespace {
 
+constexpr std::string_view kWrapperPrefix = "qtb_";
+
 // Prints Google Benchmark's usual table, then every case's GOP/s as a ratio to the baseline
 // implementation on the same shape, so the comparison comes from one run on one machine.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -73,6 +76,21 @@ class RatioReporter : public benchmark::ConsoleReporter {
                                       ? "-"
                                       : fmt::format("{:.2f}x", gops / baseline->second);
         out << fmt::format("  {:<52} {:<28} {:>9.1f}  {:>7}\n", shape, implementation, gops, ratio);
+      }
+    }
+    // A case "qtb_X" is X run through a qutibench backend; X is the bare library call.
+    bool header = false;
+    for (const auto& [shape, by_implementation] : results_) {
+      for (const auto& [implementation, gops] : by_implementation) {
+        if (!implementation.starts_with(kWrapperPrefix)) continue;
+        const auto bare = by_implementation.find(implementation.substr(kWrapperPrefix.size()));
+        if (bare == by_implementation.end()) continue;
+        if (!header) {
+          out << "\nWrapper overhead: time through the backend / time of the bare call - 1:\n";
+          header = true;
+        }
+        out << fmt::format("  {:<52} {:<28} {:>+7.1f} %\n", shape, implementation,
+                           100.0 * (bare->second / gops - 1.0));
       }
     }
   }

@@ -4,7 +4,7 @@
 #include <span>
 
 #include "engine/backend.hpp"
-#include "engine/reference/float_executor.hpp"
+#include "engine/lowering/calibration_executor.hpp"
 
 namespace qtb {
 
@@ -25,13 +25,12 @@ std::vector<TensorStats> calibrate(const Graph& graph, const LoweringOptions& op
   if (options.calibration_inputs < 1) {
     throw UnsupportedError("lowering needs at least one calibration input");
   }
-  const FloatExecutor executor(graph, FloatFormat::FP32);
+  const CalibrationExecutor executor(graph);
   const auto in_size = static_cast<std::size_t>(executor.input_shape().elements());
   const std::vector<float> inputs = calibration_inputs(
       executor.input_shape(), options.calibration_inputs, options.calibration_seed);
-  std::vector<float> output(static_cast<std::size_t>(executor.output_shape().elements()));
   std::vector<TensorStats> stats(static_cast<std::size_t>(graph.size()));
-  const FloatExecutor::Observer observe = [&stats](int node, std::span<const float> values) {
+  const CalibrationExecutor::Observer observe = [&stats](int node, std::span<const float> values) {
     TensorStats& s = stats[static_cast<std::size_t>(node)];
     for (float v : values) {
       const float magnitude = std::fabs(v);
@@ -41,7 +40,7 @@ std::vector<TensorStats> calibrate(const Graph& graph, const LoweringOptions& op
     s.count += static_cast<std::int64_t>(values.size());
   };
   for (int k = 0; k < options.calibration_inputs; ++k) {
-    executor.run(std::span(inputs).subspan(static_cast<std::size_t>(k) * in_size, in_size), output,
+    executor.run(std::span(inputs).subspan(static_cast<std::size_t>(k) * in_size, in_size),
                  observe);
   }
   return stats;

@@ -21,8 +21,9 @@ struct TensorStats {
 // 24-bit resolution, from splitmix64 seeded with `seed` (identical on every platform).
 std::vector<float> calibration_inputs(const Shape& shape, int count, std::uint64_t seed);
 
-// Runs the FP32 reference (FloatExecutor) on options.calibration_inputs calibration inputs; one
-// entry per graph node (nodes after the output, such as a trailing softmax, stay empty).
+// Runs the graph in float32 on options.calibration_inputs calibration inputs; one entry per graph
+// node (nodes after the output, such as a trailing softmax, stay empty). The values are those of
+// the FP32 reference (FloatExecutor), computed faster by CalibrationExecutor.
 std::vector<TensorStats> calibrate(const Graph& graph, const LoweringOptions& options);
 
 }  // namespace qtb
