@@ -175,9 +175,10 @@ ResultRow parse_row(const Cells& cells) {
   }
   row.prune = *pruning / 100.0;
 
-  const std::string level = to_upper(cells.required(kLevel));
+  const std::string level_text = cells.required(kLevel);
+  const std::string level = to_upper(level_text);
   if (level != "L0" && level != "L1" && level != "L2" && level != "L3") {
-    throw InputError(fmt::format("column 'level': '{}' is not l0, l1, l2 or l3", level));
+    throw InputError(fmt::format("column 'level': '{}' is not l0, l1, l2 or l3", level_text));
   }
   row.level = level;
 
