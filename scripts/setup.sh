@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++ git
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libdnnl-dev libgemmlowp-dev
+  libsqlite3-dev libssl-dev  # result store; libssl-dev for libcrypto's SHA-256 (dedup key)
   libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils  # xmllint: the SVG tests validate the charts they render
 )

@@ -182,6 +182,7 @@ void register_commands(CLI::App& app) {
   register_analyze(app);
   register_roofline(app);
   register_run(app);
+  register_store_commands(app);
 }
 
 }  // namespace qtb::app

@@ -7,5 +7,7 @@ namespace qtb::app {
 void register_commands(CLI::App& app);
 // `qutibench run` (run_command.cpp).
 void register_run(CLI::App& app);
+// `qutibench import`, `export` and `results` (store_commands.cpp).
+void register_store_commands(CLI::App& app);
 
 }  // namespace qtb::app

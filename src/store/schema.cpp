@@ -1,0 +1,170 @@
+#include "store/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/result_columns.hpp"
+
+namespace qtb {
+namespace {
+
+struct Migration {
+  std::int64_t version;
+  const char* what;
+  const char* sql;
+};
+
+// Version 1: one row per result, columns as store/result_columns lists them. row_key is the
+// content hash (store/row_key.hpp) and carries the UNIQUE constraint that makes imports idempotent.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE results (
+  id INTEGER PRIMARY KEY,
+  row_key TEXT NOT NULL UNIQUE,
+  topology TEXT NOT NULL,
+  prune REAL NOT NULL,
+  precision TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  op_mode TEXT NOT NULL,
+  batch INTEGER NOT NULL,
+  threads INTEGER NOT NULL,
+  streams INTEGER NOT NULL,
+  scenario TEXT NOT NULL,
+  level TEXT NOT NULL,
+  fps_compute REAL,
+  fps_system REAL,
+  latency_compute_ms_mean REAL,
+  latency_compute_ms_p50 REAL,
+  latency_compute_ms_p90 REAL,
+  latency_compute_ms_p95 REAL,
+  latency_compute_ms_p99 REAL,
+  latency_compute_ms_p999 REAL,
+  latency_compute_ms_min REAL,
+  latency_compute_ms_max REAL,
+  latency_compute_ms_stddev REAL,
+  latency_system_ms_mean REAL,
+  latency_system_ms_p50 REAL,
+  latency_system_ms_p90 REAL,
+  latency_system_ms_p95 REAL,
+  latency_system_ms_p99 REAL,
+  latency_system_ms_p999 REAL,
+  latency_system_ms_min REAL,
+  latency_system_ms_max REAL,
+  latency_system_ms_stddev REAL,
+  samples INTEGER NOT NULL,
+  duration_s REAL,
+  power_base_w REAL,
+  power_idle_w REAL,
+  power_full_w REAL,
+  energy_per_input_j REAL,
+  power_source TEXT NOT NULL,
+  top1 REAL,
+  top5 REAL,
+  accuracy_source TEXT NOT NULL,
+  accuracy_samples INTEGER,
+  accuracy_reference TEXT NOT NULL,
+  gops_per_input REAL,
+  predicted_fps REAL,
+  valid INTEGER NOT NULL CHECK (valid IN (0, 1)),
+  invalid_reason TEXT NOT NULL,
+  method TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  weight_bytes INTEGER,
+  peak_memory_bytes INTEGER,
+  source TEXT NOT NULL,
+  host TEXT NOT NULL,
+  cpu_model TEXT NOT NULL,
+  tool_version TEXT NOT NULL,
+  git_commit TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  command_line TEXT NOT NULL,
+  contributor TEXT NOT NULL
+);
+CREATE INDEX results_variant ON results (topology, prune, precision);
+CREATE INDEX results_platform ON results (platform, op_mode);
+CREATE INDEX results_source ON results (source);
+)sql";
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "results table", kSchemaV1},
+  };
+  return list;
+}
+
+bool is_not_a_database(const sqlite::SqliteError& e) {
+  return e.code() == SQLITE_NOTADB || e.code() == SQLITE_CORRUPT;
+}
+
+// Refuses anything but an empty file or one of our databases, before anything is written.
+void check_ownership(sqlite::Connection& db, const std::filesystem::path& file) {
+  std::int64_t application_id = 0, tables = 0;
+  try {
+    application_id = db.query_int("PRAGMA application_id");
+    tables = db.query_int("SELECT count(*) FROM sqlite_master");
+  } catch (const sqlite::SqliteError& e) {
+    if (is_not_a_database(e)) {
+      throw InputError(
+          fmt::format("{} is not a qutibench database (not an SQLite file)", file.string()));
+    }
+    throw;
+  }
+  if (application_id == kStoreApplicationId) return;
+  if (application_id != 0 || tables > 0) {
+    throw InputError(fmt::format(
+        "{} is an SQLite database of another program (application_id {:#x}, {} schema objects), "
+        "not a qutibench database",
+        file.string(), application_id, tables));
+  }
+}
+
+void check_columns(const sqlite::Connection& db) {
+  std::vector<std::string> expected = {"id", "row_key"};
+  for (const Column& column : result_columns()) expected.emplace_back(column.name);
+  std::vector<std::string> actual;
+  auto info = db.prepare("PRAGMA table_info(results)");
+  while (info.step()) actual.push_back(info.column_text(1));
+  if (actual != expected) {
+    throw std::logic_error(
+        "the results table after migration does not match store/result_columns (a migration and "
+        "the column list disagree)");
+  }
+}
+
+}  // namespace
+
+std::int64_t latest_schema_version() {
+  return migrations().back().version;
+}
+
+void prepare_store(sqlite::Connection& db, const std::filesystem::path& file) {
+  // Another writer (a sweep beside an import) holds the lock for one transaction; wait for it.
+  sqlite3_busy_timeout(db.handle(), 10000);
+  check_ownership(db, file);
+  const std::int64_t on_disk = db.query_int("PRAGMA user_version");
+  if (on_disk > latest_schema_version()) {
+    throw InputError(fmt::format(
+        "{} was written by a newer qutibench (schema version {}; this build reads up to {})",
+        file.string(), on_disk, latest_schema_version()));
+  }
+  // WAL: readers never block the writer, and a killed writer leaves only uncommitted frames in
+  // the log, which the next open discards.
+  db.exec("PRAGMA journal_mode = WAL");
+  for (const Migration& migration : migrations()) {
+    if (on_disk >= migration.version) continue;  // no write lock for an up-to-date file
+    sqlite::Transaction transaction(db);
+    // Re-read under the write lock: a concurrent process may have migrated meanwhile.
+    if (db.query_int("PRAGMA user_version") >= migration.version) continue;
+    db.exec(migration.sql);
+    db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
+    db.exec(fmt::format("PRAGMA application_id = {}", kStoreApplicationId));
+    transaction.commit();
+  }
+  check_columns(db);
+}
+
+}  // namespace qtb
