@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# The main job: set up and build, measure this machine into the catalog (host), analyse the whole
-# design space (every topology x pruning scale x precision on every platform), draw its roofline,
-# and measure a few deployment points of the MLP on this CPU. Outputs land in out/.
+# The main job: set up and build; measure this machine into the catalog (host); run the short
+# benchmark campaign (data/sweeps/campaign.toml: MLP and CNV at all four pruning scales on the CPU
+# backends) into results.db; import the paper's 974 published points beside them; write the L0
+# analysis, rooflines and exports to out/ and print a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 qtb=./build/apps/qutibench/qutibench
+db=results.db
 mkdir -p out
 
 $qtb platforms --probe
+$qtb sweep --config data/sweeps/campaign.toml --db "$db" | tee out/campaign.txt
+$qtb import data/reference/qutibench-web/experimental_data.csv --db "$db"
+
 $qtb analyze --format csv >out/analysis.csv
 $qtb analyze --format json >out/analysis.json
 $qtb roofline --model all --prune 1 --precision all -o out/roofline.svg
 $qtb roofline --platform host --model all --prune all --precision FP32,INT8 -o out/roofline-host.svg
+$qtb export --db "$db" --format csv -o out/results.csv
+$qtb export --db "$db" --format json -o out/results.json
 
 echo
-echo "== L0 predictions on this machine (host), unpruned variants"
-$qtb analyze --platform host --prune 1 --precision FP32,INT8,W4A4
+echo "== Measured on this machine: MLP, unpruned, batch 1, 1 thread (from $db)"
+$qtb results --db "$db" --source ours --topology mlp | awk 'NR == 1 || ($3 == 1 && $8 == 1 && $9 == 1)'
 echo
-echo "== Measured on this machine: the unpruned MLP at batch 1 (compute path, seeded random weights)"
-for point in "onednn INT8" "lowbit W2A2" "lowbit W1A1"; do
-  set -- $point
-  $qtb run --model mlp --prune 1 --precision "$2" --backend "$1" --batch 1 --seconds 1 |
-    tee "out/run-mlp-$1-$2.txt" | grep -E "^mlp|fps_compute"
-done
+echo "== The paper's published points in $db, per platform"
+$qtb results --db "$db" --source paper --format csv | awk -F, 'NR > 1 { n[$5]++ } END { for (p in n) printf "  %-14s %d\n", p, n[p] }' | sort
 echo
-echo "wrote out/analysis.csv, out/analysis.json, out/roofline.svg, out/roofline-host.svg, out/run-*.txt"
+echo "results: $db (our rows and the paper's; qutibench results --db $db), out/results.csv,"
+echo "  out/results.json, out/campaign.txt, out/analysis.csv, out/analysis.json, out/roofline*.svg"

@@ -1,6 +1,9 @@
 #pragma once
 // Helpers for tests that run the qutibench binary (QTB_APP_PATH) and look at its files.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -9,6 +12,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+extern char** environ;
 
 namespace qtb::test {
 
@@ -56,6 +62,40 @@ inline AppResult run_app(const fs::path& dir, const std::string& args) {
 
 inline int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Starts `qutibench ARGS` without a shell, stderr into dir/stderr (stdout discarded); returns the
+// child's pid, for tests that kill it.
+inline pid_t spawn_app(const fs::path& dir, const std::vector<std::string>& args) {
+  std::vector<std::string> words{QTB_APP_PATH};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir / "stderr").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  EXPECT_EQ(error, 0);
+  return pid;
+}
+
+// SQLite's own verdict on a database file: "ok" when intact.
+inline std::string integrity(const fs::path& db) {
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &stmt, nullptr);
+  std::string out;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return out;
 }
 
 inline fs::path portal_csv() {

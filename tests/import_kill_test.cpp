@@ -1,10 +1,7 @@
 // Kill -9 during a large import: the database must afterwards hold either all of the file's rows
 // or none of them, never part, and pass SQLite's integrity check.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -13,8 +10,6 @@
 #include "app_process.hpp"
 #include "store/result_store.hpp"
 #include "store/row_csv.hpp"
-
-extern char** environ;
 
 namespace qtb {
 namespace {
@@ -50,19 +45,6 @@ std::string big_export() {
   return rows_to_csv(rows);
 }
 
-std::string integrity(const fs::path& db) {
-  sqlite3* handle = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &stmt, nullptr);
-  std::string out;
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  sqlite3_close(handle);
-  return out;
-}
-
 std::uintmax_t size_or_zero(const fs::path& file) {
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
@@ -81,18 +63,7 @@ TEST(ImportKill, AKilledImportLeavesAllOrNothing) {
   const fs::path file = dir / "big.csv";
   test::spit(file, big_export());
 
-  const std::string app = QTB_APP_PATH;
-  const std::string file_arg = file.string(), db_arg = db.string();
-  std::vector<char*> argv = {const_cast<char*>(app.c_str()),      const_cast<char*>("import"),
-                             const_cast<char*>(file_arg.c_str()), const_cast<char*>("--db"),
-                             const_cast<char*>(db_arg.c_str()),   nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, (dir / "stderr").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, app.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = test::spawn_app(dir, {"import", file.string(), "--db", db.string()});
 
   // The writer spills uncommitted pages into the WAL once its cache is full: a WAL of a few MB
   // means the transaction is under way. Kill it there.
@@ -116,7 +87,7 @@ TEST(ImportKill, AKilledImportLeavesAllOrNothing) {
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
 
-  EXPECT_EQ(integrity(db), "ok");
+  EXPECT_EQ(test::integrity(db), "ok");
   const std::size_t after = ResultStore(db).count({});
   EXPECT_TRUE(after == before || after == before + kRows)
       << "partial import: " << after - before << " of " << kRows << " rows";
@@ -130,7 +101,7 @@ TEST(ImportKill, AKilledImportLeavesAllOrNothing) {
   const auto again = test::run_app(dir, "import " + file.string() + " --db " + db.string());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(ResultStore(db).count({}), before + kRows);
-  EXPECT_EQ(integrity(db), "ok");
+  EXPECT_EQ(test::integrity(db), "ok");
 }
 
 }  // namespace

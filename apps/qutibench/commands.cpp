@@ -183,6 +183,7 @@ void register_commands(CLI::App& app) {
   register_roofline(app);
   register_run(app);
   register_store_commands(app);
+  register_sweep(app);
 }
 
 }  // namespace qtb::app

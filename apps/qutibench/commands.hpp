@@ -9,5 +9,7 @@ void register_commands(CLI::App& app);
 void register_run(CLI::App& app);
 // `qutibench import`, `export` and `results` (store_commands.cpp).
 void register_store_commands(CLI::App& app);
+// `qutibench sweep` (sweep_command.cpp).
+void register_sweep(CLI::App& app);
 
 }  // namespace qtb::app

@@ -1,120 +1,84 @@
-// `qutibench run`: one deployment point on this machine, timed with a minimal compute loop.
+// `qutibench run`: one deployment point on this machine, measured by the harness and stored.
 #include <fmt/format.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "engine/random_weights.hpp"
-#include "engine/registry.hpp"
-#include "measure/timed_loop.hpp"
-#include "optimize/synaptic_pruning.hpp"
+#include "measure/harness.hpp"
+#include "measure/progress.hpp"
+#include "measure/result_row_json.hpp"
+#include "measure_options.hpp"
+#include "report/measurement_output.hpp"
 #include "report/output_format.hpp"
-#include "zoo/zoo.hpp"
+#include "store/result_store.hpp"
 
 namespace qtb::app {
 
 void register_run(CLI::App& app) {
   struct Options {
-    std::string model;
-    double prune = 1.0;
+    DeploymentPoint point;
     std::string precision = "FP32";
-    std::string backend = "reference";
-    std::int64_t batch = 1;
-    int threads = 1;
-    int streams = 1;
-    double seconds = 1.0;
-    double sparsity = 0.0;
-    std::uint64_t seed = 1;
-    std::string format = "table";
+    std::string scenario = "auto";
+    MeasureOptions measure;
   };
   auto o = std::make_shared<Options>();
+  o->point.backend = "reference";
+  DeploymentPoint& p = o->point;
   auto* command = app.add_subcommand("run", "measure one deployment point on this machine");
-  command->add_option("--model", o->model, "topology")->required();
-  command->add_option("--prune", o->prune, "pruning scale in (0, 1]")->capture_default_str();
+  command->add_option("--model", p.topology, "topology")->required();
+  command->add_option("--prune", p.prune, "pruning scale in (0, 1]")->capture_default_str();
   command->add_option("--precision", o->precision, "FP32, FP16, BF16, INT8, WxAy")
       ->capture_default_str();
-  command->add_option("--backend", o->backend, "reference, onednn, gemmlowp, sparse")
+  command->add_option("--backend", p.backend, "reference, onednn, gemmlowp, lowbit, sparse")
       ->capture_default_str();
-  command->add_option("--batch", o->batch, "inputs per run")
+  command->add_option("--op-mode", p.op_mode, "operating mode of the platform")
+      ->capture_default_str();
+  command->add_option("--batch", p.batch, "inputs per query")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_option("--threads", o->threads, "threads of the backend")
+  command->add_option("--threads", p.threads, "threads of each model instance")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1024));
+  command->add_option("--streams", p.streams, "concurrent requesters, one model instance each")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   command
-      ->add_option("--streams", o->streams, "concurrent streams (only 1 until the harness lands)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1));
-  command->add_option("--seconds", o->seconds, "minimum timed duration")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
-  command->add_option("--sparsity", o->sparsity, "synaptic pruning: fraction of weights zeroed")
+      ->add_option("--scenario", o->scenario,
+                   "single-stream, offline, multi-stream, or auto (from batch and streams)")
+      ->capture_default_str();
+  command->add_option("--sparsity", p.sparsity, "synaptic pruning: fraction of weights zeroed")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.999));
-  command->add_option("--seed", o->seed, "seed of the random weights and inputs")
+  command->add_option("--seed", p.seed, "seed of the random weights and inputs")
       ->capture_default_str();
-  command->add_option("--format", o->format, "table or json")->capture_default_str();
+  add_measure_options(command, o->measure, true);
   command->callback([o] {
-    const OutputFormat format = parse_output_format(o->format);
-    const Precision precision = parse_precision(o->precision);
-    const auto backend = make_backend(o->backend);
-    Graph graph = build_topology(o->model, o->prune);
-    fill_random_weights(graph, o->seed);
-    if (o->sparsity > 0) prune_synapses(graph, o->sparsity);
-    fmt::print(stderr, "compiling {} s={} {} on {} ({} threads, batch {}) ...\n", o->model,
-               o->prune, precision.name(), o->backend, o->threads, o->batch);
-    CompileOptions options;
-    options.threads = o->threads;
-    options.max_batch = o->batch;
-    auto model = backend->compile(graph, precision, options);
-    std::vector<float> input(static_cast<std::size_t>(o->batch * model->info().input.elements()));
-    std::uint64_t state = o->seed;
-    for (auto& v : input) {
-      state = state * 6364136223846793005ull + 1442695040888963407ull;
-      v = static_cast<float>(state >> 40) / static_cast<float>(1 << 24);
-    }
-    model->set_input(input, o->batch);
-    fmt::print(stderr, "measuring for at least {} s ...\n", o->seconds);
-    TimedLoopOptions loop;
-    loop.batch = o->batch;
-    loop.min_seconds = o->seconds;
-    const TimedLoopResult r = time_compute(*model, loop);
-    const ModelInfo& info = model->info();
-    const std::string notes = fmt::format("seeded random weights (seed {}){}{}", o->seed,
-                                          info.notes.empty() ? "" : "; ", info.notes);
-    nlohmann::json row = {{"topology", o->model},
-                          {"prune", o->prune},
-                          {"precision", precision.name()},
-                          {"platform", "host"},
-                          {"backend", o->backend},
-                          {"op_mode", "default"},
-                          {"batch", o->batch},
-                          {"threads", o->threads},
-                          {"streams", o->streams},
-                          {"level", "L3"},
-                          {"fps_compute", r.fps_compute},
-                          {"latency_compute_ms",
-                           {{"mean", r.batch_latency_ms_mean}, {"min", r.batch_latency_ms_min}}},
-                          {"samples", r.batches},
-                          {"method", info.method},
-                          {"weight_bytes", info.weight_bytes},
-                          {"notes", notes},
-                          {"top1", nullptr},
-                          {"accuracy_source", nullptr}};
+    const OutputFormat format = parse_output_format(o->measure.format);
+    if (format == OutputFormat::Csv) throw InputError("run prints table or json");
+    DeploymentPoint point = o->point;
+    point.precision = parse_precision(o->precision);
+    if (o->scenario != "auto") point.scenario = parse_scenario(o->scenario);
+    check_point(point);
+    // Open the store first: a bad --db fails before minutes of measuring.
+    std::unique_ptr<ResultStore> store;
+    if (!o->measure.no_store) store = std::make_unique<ResultStore>(o->measure.db);
+    auto session = open_measure_session(o->measure, o->measure.power, o->measure.idle_seconds);
+    Progress progress(1, stderr_is_terminal());
+    session->context.progress = [&](double f) { progress.update(f); };
+    fmt::print(stderr, "measuring {} ...\n", point.label());
+    progress.begin_point(point.label());
+    const ResultRow row = measure_point(point, session->context);
+    progress.end_point(fmt::format("{:.1f} fps", row.fps_system.value_or(0)));
+    const double overhead_ns = harness_overhead_ns_per_query();
+    if (store) store->append(std::span(&row, 1));
     if (format == OutputFormat::Json) {
-      fmt::print("{}\n", nlohmann::json{{"rows", {row}}}.dump(1));
-      return;
+      fmt::print("{}\n", rows_document({row}).dump(1));
+    } else {
+      fmt::print("{}", format_measurement(row));
+      fmt::print("  {:<20} {:.0f} ns per query (timers and bookkeeping, measured)\n",
+                 "harness overhead", overhead_ns);
     }
-    fmt::print("{} s={} {} on {} ({}), batch {}, {} thread(s)\n", o->model, o->prune,
-               precision.name(), o->backend, info.method, o->batch, o->threads);
-    fmt::print("  fps_compute          {:.1f} inputs/s\n", r.fps_compute);
-    fmt::print(
-        "  latency_compute_ms   mean {:.4f}  min {:.4f} per batch ({} batches in {:.2f} s)\n",
-        r.batch_latency_ms_mean, r.batch_latency_ms_min, r.batches, r.seconds);
-    fmt::print("  weights              {:.3f} MB packed\n",
-               static_cast<double>(info.weight_bytes) / 1e6);
-    fmt::print("  notes                {}\n", notes);
+    if (store) fmt::print(stderr, "stored in {}\n", store->file().string());
   });
 }
 

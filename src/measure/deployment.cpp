@@ -60,24 +60,40 @@ void fill_power(ResultRow& row, const Measurement& m, const MeasureContext& cont
   notes.push_back(context.meter->description());
 }
 
-}  // namespace
+CompileOptions compile_options(const DeploymentPoint& point) {
+  CompileOptions options;
+  options.threads = point.threads;
+  options.max_batch = point.batch;
+  return options;
+}
 
-ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context) {
+// The point's graph with its seeded weights, after checking the point; throws before anything
+// is compiled or timed.
+Graph prepare_graph(const DeploymentPoint& point) {
   if (point.op_mode != "default")
     throw UnsupportedError(
         fmt::format("op mode '{}': the CPU backends run this machine in its one mode, 'default'",
                     point.op_mode));
-  const Scenario scenario = point.resolved_scenario();
-  check_scenario(scenario, point.batch, point.streams);
+  check_scenario(point.resolved_scenario(), point.batch, point.streams);
   const auto backend = make_backend(point.backend);
   Graph graph = build_topology(point.topology, point.prune);
   fill_random_weights(graph, point.seed);
   if (point.sparsity > 0) prune_synapses(graph, point.sparsity);
+  check_supported(*backend, graph, point.precision, compile_options(point));
+  return graph;
+}
 
-  CompileOptions options;
-  options.threads = point.threads;
-  options.max_batch = point.batch;
-  check_supported(*backend, graph, point.precision, options);
+}  // namespace
+
+void check_point(const DeploymentPoint& point) {
+  (void)prepare_graph(point);
+}
+
+ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context) {
+  const Graph graph = prepare_graph(point);
+  const Scenario scenario = point.resolved_scenario();
+  const auto backend = make_backend(point.backend);
+  const CompileOptions options = compile_options(point);
   const bool peak_is_per_point = reset_peak_memory();
   std::vector<std::unique_ptr<CompiledModel>> models;
   std::vector<CompiledModel*> instances;

@@ -42,7 +42,11 @@ struct MeasureContext {
   HarnessProgress progress;
 };
 
-// Throws UnsupportedError (an InputError) when the backend refuses the point, before any timing.
+// Throws InputError for a malformed point (unknown model, scenario contradiction) and
+// UnsupportedError when the backend refuses it; cheap: nothing is compiled.
+void check_point(const DeploymentPoint& point);
+
+// Checks the point first (check_point), then measures it.
 ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context);
 
 }  // namespace qtb
