@@ -190,28 +190,29 @@ std::string method_param_name(const ::testing::TestParamInfo<Method>& info) {
 INSTANTIATE_TEST_SUITE_P(AllMethods, LowbitMethod, ::testing::ValuesIn(kAllMethods),
                          method_param_name);
 
-// The AVX-512 popcount kernel's N >= 8 path (columns in lanes, popcount_avx512_cols.cpp) next to
-// its N < 8 path, for every precision: M not a multiple of any tile's rows, N not a multiple of
-// 8 or of a tile's columns (and large enough for several column tiles), K across the 64- and
-// 512-bit boundaries; N = 1 and 3 take the row-dot tiles on the same data.
+// The AVX-512 kernels' columns-in-lanes paths (popcount from N = 8, VNNI from N = 16) next to
+// their other tiles, for every precision: M not a multiple of any tile's rows, N not a multiple
+// of the lanes or of a tile's columns (and large enough for several column tiles), K across the
+// 64- and 512-bit boundaries; N = 1 and 3 take the other tiles on the same data.
 TEST(LowbitColumnsKernel, MatchesNaiveLoopOnOddShapes) {
-  const Method method = Method::kPopcountAvx512;
-  if (!method_available(method)) GTEST_SKIP() << method_name(method) << " not on this CPU";
   const Shape shapes[] = {{37, 8, 2049},  {13, 17, 513}, {25, 33, 1000}, {7, 64, 65},
                           {50, 100, 130}, {3, 9, 1},     {12, 24, 64},   {37, 1, 1000},
-                          {37, 3, 1000},  {1, 41, 575}};
-  std::mt19937 rng(4321);
-  for (const int wbits : {1, 2, 4, 8}) {
-    for (const int abits : {1, 2, 4, 8}) {
-      for (const bool wsigned : {true, false}) {
-        for (const bool asigned : {false, true}) {
-          const Kind wk{wbits, wsigned}, xk{abits, asigned};
-          for (const Shape& s : shapes) {
-            const auto w = random_levels(wk, s.M, s.K, rng);
-            const auto x = random_levels(xk, s.N, s.K, rng);
-            ASSERT_EQ(run(method, wk, w, xk, x, s.M, s.N, s.K), reference(w, x, s.M, s.N, s.K))
-                << "W" << kind_name(wk) << " A" << kind_name(xk) << " M " << s.M << " N " << s.N
-                << " K " << s.K;
+                          {37, 3, 1000},  {1, 41, 575},  {11, 16, 300},  {29, 32, 2049}};
+  for (const Method method : {Method::kPopcountAvx512, Method::kVnniAvx512}) {
+    if (!method_available(method)) continue;
+    std::mt19937 rng(4321);
+    for (const int wbits : {1, 2, 4, 8}) {
+      for (const int abits : {1, 2, 4, 8}) {
+        for (const bool wsigned : {true, false}) {
+          for (const bool asigned : {false, true}) {
+            const Kind wk{wbits, wsigned}, xk{abits, asigned};
+            for (const Shape& s : shapes) {
+              const auto w = random_levels(wk, s.M, s.K, rng);
+              const auto x = random_levels(xk, s.N, s.K, rng);
+              ASSERT_EQ(run(method, wk, w, xk, x, s.M, s.N, s.K), reference(w, x, s.M, s.N, s.K))
+                  << method_name(method) << " W" << kind_name(wk) << " A" << kind_name(xk) << " M "
+                  << s.M << " N " << s.N << " K " << s.K;
+            }
           }
         }
       }

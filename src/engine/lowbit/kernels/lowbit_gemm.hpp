@@ -26,8 +26,9 @@
 //    u = 1 + u' with u' in {0, 1, 2} held in two disjoint bits, which merges the two weight-2
 //    products of W2A2 into one word: 3 popcounts per 64 k instead of 4.
 //  - unpack to INT8 on the fly + AVX-512 VNNI (vpdpbusd): X codes become u8 (0..255), W codes
-//    s8 (8-bit W: code - 128); for N > 4, W is unpacked 3 rows at a time into L1 and reused for
-//    all of X, for N <= 4 it is unpacked in registers (one masked vpaddb per plane per 64).
+//    s8 (8-bit W: code - 128); for N > 4, W is unpacked a few rows at a time into L1 and reused
+//    for all of X (from N = 16, when little is padding, with 16 columns of X per register and W
+//    broadcast), for N <= 4 it is unpacked in registers (one masked vpaddb per plane per 64).
 #include <cstddef>
 #include <cstdint>
 #include <new>
