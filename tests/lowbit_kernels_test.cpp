@@ -8,8 +8,10 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
+#include "core/thread_pool.hpp"
 #include "engine/lowbit/kernels/lowbit_gemm.hpp"
 
 namespace qtb::lowbit {
@@ -187,6 +189,95 @@ std::string method_param_name(const ::testing::TestParamInfo<Method>& info) {
 
 INSTANTIATE_TEST_SUITE_P(AllMethods, LowbitMethod, ::testing::ValuesIn(kAllMethods),
                          method_param_name);
+
+// The AVX-512 kernels' columns-in-lanes paths (popcount from N = 8, VNNI from N = 16) next to
+// their other tiles, for every precision: M not a multiple of any tile's rows, N not a multiple
+// of the lanes or of a tile's columns (and large enough for several column tiles), K across the
+// 64- and 512-bit boundaries; N = 1 and 3 take the other tiles on the same data.
+TEST(LowbitColumnsKernel, MatchesNaiveLoopOnOddShapes) {
+  const Shape shapes[] = {{37, 8, 2049},  {13, 17, 513}, {25, 33, 1000}, {7, 64, 65},
+                          {50, 100, 130}, {3, 9, 1},     {12, 24, 64},   {37, 1, 1000},
+                          {37, 3, 1000},  {1, 41, 575},  {11, 16, 300},  {29, 32, 2049}};
+  for (const Method method : {Method::kPopcountAvx512, Method::kVnniAvx512}) {
+    if (!method_available(method)) continue;
+    std::mt19937 rng(4321);
+    for (const int wbits : {1, 2, 4, 8}) {
+      for (const int abits : {1, 2, 4, 8}) {
+        for (const bool wsigned : {true, false}) {
+          for (const bool asigned : {false, true}) {
+            const Kind wk{wbits, wsigned}, xk{abits, asigned};
+            for (const Shape& s : shapes) {
+              const auto w = random_levels(wk, s.M, s.K, rng);
+              const auto x = random_levels(xk, s.N, s.K, rng);
+              ASSERT_EQ(run(method, wk, w, xk, x, s.M, s.N, s.K), reference(w, x, s.M, s.N, s.K))
+                  << method_name(method) << " W" << kind_name(wk) << " A" << kind_name(xk) << " M "
+                  << s.M << " N " << s.N << " K " << s.K;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Extreme levels with N >= 8 (the ternary rewrite u = 1 + u' must hold for every code, and the
+// per-class sums must not overflow), and X blocks (a long K: several blocks of column tiles).
+TEST(LowbitColumnsKernel, ExtremeLevelsAndLongK) {
+  const Method method = Method::kPopcountAvx512;
+  if (!method_available(method)) GTEST_SKIP() << method_name(method) << " not on this CPU";
+  const int M = 13, N = 19, K = 1100;
+  for (const int wbits : {1, 2, 4}) {
+    for (const int abits : {1, 2, 4}) {
+      for (const bool wsigned : {true, false}) {
+        const Kind wk{wbits, wsigned}, xk{abits, abits == 1};
+        for (const int wl : {wk.lo(), 0, wk.hi()}) {
+          if (wk.is_signed && wk.bits == 1 && wl == 0) continue;
+          for (const int xl : {xk.lo(), xk.hi()}) {
+            const std::vector<std::int32_t> w(static_cast<std::size_t>(M) * K, wl);
+            const std::vector<std::int32_t> x(static_cast<std::size_t>(N) * K, xl);
+            for (const std::int32_t v : run(method, wk, w, xk, x, M, N, K)) {
+              ASSERT_EQ(v, wl * xl * K)
+                  << "W" << kind_name(wk) << "=" << wl << " A" << kind_name(xk) << "=" << xl;
+            }
+          }
+        }
+      }
+    }
+  }
+  std::mt19937 rng(55);
+  for (const auto& [wk, xk] :
+       {std::pair{Kind{1, true}, Kind{1, true}}, std::pair{Kind{2, true}, Kind{2, false}},
+        std::pair{Kind{1, true}, Kind{4, false}}}) {
+    const int m = 21, n = 200, k = 8200;
+    const auto w = random_levels(wk, m, k, rng);
+    const auto x = random_levels(xk, n, k, rng);
+    EXPECT_EQ(run(method, wk, w, xk, x, m, n, k), reference(w, x, m, n, k))
+        << "W" << kind_name(wk) << " A" << kind_name(xk);
+  }
+}
+
+// The int-threads form reuses a pool per calling thread; the ThreadPool form takes the caller's.
+TEST(LowbitGemmThreads, PersistentAndCallerPoolsGiveTheSameResult) {
+  std::mt19937 rng(8);
+  const Kind wk{2, true}, xk{2, false};
+  const int M = 70, N = 17, K = 700;
+  const auto w = random_levels(wk, M, K, rng);
+  const auto x = random_levels(xk, N, K, rng);
+  const auto expected = reference(w, x, M, N, K);
+  const Method method = best_method(2, 2, false, N);
+  for (int repeat = 0; repeat < 3; ++repeat) {
+    for (const int threads : {1, 2, 3, 2}) {
+      EXPECT_EQ(run(method, wk, w, xk, x, M, N, K, threads), expected) << threads << " threads";
+    }
+  }
+  const PackedOperand pw = pack(std::span<const std::int32_t>(w), M, K, 2, true);
+  const PackedOperand px = pack(std::span<const std::int32_t>(x), N, K, 2, false);
+  ThreadPool pool(3);
+  std::vector<std::int32_t> out(static_cast<std::size_t>(M) * N);
+  gemm(pw, px, out, method, pool);
+  EXPECT_EQ(out, expected);
+  EXPECT_THROW(gemm(pw, px, out, method, 0), std::invalid_argument);
+}
 
 TEST(LowbitPack, FastAndPortablePathsAgreeAndRoundTrip) {
   std::mt19937 rng(99);

@@ -62,6 +62,9 @@ void popcount_portable(const GemmArgs& a, int m_begin, int m_end);
 void popcount_scalar(const GemmArgs& a, int m_begin, int m_end);
 void popcount_avx2(const GemmArgs& a, int m_begin, int m_end);
 void popcount_avx512(const GemmArgs& a, int m_begin, int m_end);
+// The N >= 8 part of popcount_avx512 (columns in lanes, popcount_avx512_cols.cpp): false where it
+// does not apply (N < 8, weights beyond 2^6, CPU without BITALG / VNNI) and nothing was written.
+bool popcount_avx512_cols(const GemmArgs& a, int m_begin, int m_end);
 // VNNI: x_coef must include scale * 128 when wbits == 8 (W codes are shifted to s8 by -128);
 // gemm() does.
 void vnni_avx512(const GemmArgs& a, int m_begin, int m_end);

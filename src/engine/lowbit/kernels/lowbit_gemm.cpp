@@ -2,10 +2,11 @@
 #include "engine/lowbit/kernels/lowbit_gemm.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
+#include "core/thread_pool.hpp"
 #include "engine/lowbit/kernels/internal.hpp"
 
 namespace qtb::lowbit {
@@ -219,7 +220,7 @@ std::string_view method_name(Method method) {
     case Method::kPopcountAvx2:
       return "bit-plane AND+popcount (avx2 pshufb)";
     case Method::kPopcountAvx512:
-      return "bit-plane AND+popcount (avx512 vpopcntdq)";
+      return "bit-plane AND+popcount (avx512 vpopcntdq; 8 columns per register from N = 8)";
     case Method::kVnniAvx512:
       return "unpack to int8 + VNNI (avx512 vpdpbusd)";
   }
@@ -260,8 +261,11 @@ Method best_method(int wbits, int abits, bool portable, int batch) {
   return Method::kPopcountPortable;
 }
 
-void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
-          Method method, int threads) {
+namespace {
+
+// gemm() on the calling thread (pool == nullptr) or split across `pool`.
+void gemm_on(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
+             Method method, ThreadPool* pool) {
   if (w.depth() != x.depth()) {
     throw std::invalid_argument("lowbit::gemm: K differs (W " + std::to_string(w.depth()) + ", X " +
                                 std::to_string(x.depth()) + ")");
@@ -276,7 +280,6 @@ void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t
     throw std::invalid_argument("lowbit::gemm: " + std::string(method_name(method)) +
                                 " is not available on this CPU");
   }
-  if (threads < 1) throw std::invalid_argument("lowbit::gemm: threads must be >= 1");
   if (M == 0 || N == 0) return;
   if (w.depth() == 0) {  // empty sums
     std::fill(out.begin(), out.end(), 0);
@@ -336,25 +339,34 @@ void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t
   // Split M into row ranges of whole grains; the calling thread takes the first.
   const int grain = detail::kThreadRowGrain;
   const int grains = (a.M + grain - 1) / grain;
-  const int workers = std::max(1, std::min(threads, grains));
-  if (workers == 1) {
+  if (pool == nullptr || pool->threads() == 1 || grains == 1) {
     kernel(a, 0, a.M);
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(workers - 1));
-  auto range = [&](int t) {
-    const int begin = std::min(a.M, grains * t / workers * grain);
-    const int end = std::min(a.M, grains * (t + 1) / workers * grain);
-    return std::pair{begin, end};
-  };
-  for (int t = 1; t < workers; ++t) {
-    const auto [begin, end] = range(t);
-    pool.emplace_back([&a, kernel, begin, end] { kernel(a, begin, end); });
+  pool->parallel_for(a.M, grain, [&](std::int64_t begin, std::int64_t end) {
+    kernel(a, static_cast<int>(begin), static_cast<int>(end));
+  });
+}
+
+}  // namespace
+
+void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
+          Method method, int threads) {
+  if (threads < 1) throw std::invalid_argument("lowbit::gemm: threads must be >= 1");
+  if (threads == 1) {
+    gemm_on(w, x, out, method, nullptr);
+    return;
   }
-  const auto [begin, end] = range(0);
-  kernel(a, begin, end);
-  for (auto& th : pool) th.join();
+  // One persistent pool per calling thread (so concurrent callers never share one), kept until
+  // another thread count is asked for: no thread is started inside a timed loop.
+  thread_local std::unique_ptr<ThreadPool> pool;
+  if (!pool || pool->threads() != threads) pool = std::make_unique<ThreadPool>(threads);
+  gemm_on(w, x, out, method, pool.get());
+}
+
+void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
+          Method method, ThreadPool& pool) {
+  gemm_on(w, x, out, method, &pool);
 }
 
 }  // namespace qtb::lowbit

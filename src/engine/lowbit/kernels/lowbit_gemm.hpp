@@ -21,16 +21,24 @@
 //  - bit-plane AND + popcount (BISMO/FINN): sum uw ux = sum_ij 2^(i+j) popcount(W_i & X_j); a
 //    binary x binary product uses the XOR form dot = K - 2 popcount(w ^ x) (padding is 0 in both,
 //    so it adds nothing). AVX-512 VPOPCNTDQ, AVX2 (pshufb nibble table + vpsadbw), scalar POPCNT
-//    and portable (no ISA extension) variants.
+//    and portable (no ISA extension) variants. From N = 8 the AVX-512 one keeps 8 columns of X per
+//    register (W words broadcast, no horizontal sums) and counts a ternary W (signed 2-bit) as
+//    u = 1 + u' with u' in {0, 1, 2} held in two disjoint bits, which merges the two weight-2
+//    products of W2A2 into one word: 3 popcounts per 64 k instead of 4.
 //  - unpack to INT8 on the fly + AVX-512 VNNI (vpdpbusd): X codes become u8 (0..255), W codes
-//    s8 (8-bit W: code - 128); for N > 4, W is unpacked 3 rows at a time into L1 and reused for
-//    all of X, for N <= 4 it is unpacked in registers (one masked vpaddb per plane per 64).
+//    s8 (8-bit W: code - 128); for N > 4, W is unpacked a few rows at a time into L1 and reused
+//    for all of X (from N = 16, when little is padding, with 16 columns of X per register and W
+//    broadcast), for N <= 4 it is unpacked in registers (one masked vpaddb per plane per 64).
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <span>
 #include <string_view>
 #include <vector>
+
+namespace qtb {
+class ThreadPool;
+}
 
 namespace qtb::lowbit {
 
@@ -129,9 +137,13 @@ bool method_available(Method method);
 Method best_method(int wbits, int abits, bool portable = false, int batch = 1);
 
 // out (M x N, out[m * N + n]) = W (M x K) * X^T (N x K). Throws std::invalid_argument for
-// mismatched shapes or an unavailable method. threads > 1 splits M across std::threads (started
-// per call: worth it for large problems only).
+// mismatched shapes, an unavailable method or threads < 1. threads > 1 splits M (in 16-row
+// grains) across a persistent pool owned by the calling thread (started on the first call with
+// that thread count, kept for the next ones).
 void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
           Method method, int threads = 1);
+// Same, split across `pool` (all its threads; one parallel_for at a time, as ThreadPool requires).
+void gemm(const PackedOperand& w, const PackedOperand& x, std::span<std::int32_t> out,
+          Method method, ThreadPool& pool);
 
 }  // namespace qtb::lowbit

@@ -262,6 +262,7 @@ QTB_LB_AVX512BW bool pack_row(const T* levels, int depth, int bits, bool is_sign
 }  // namespace
 
 void popcount_avx512(const GemmArgs& a, int m_begin, int m_end) {
+  if (popcount_avx512_cols(a, m_begin, m_end)) return;
   run_tiles<Avx512Tiles>(a, m_begin, m_end);
 }
 

@@ -4,7 +4,11 @@
 //  - X is unpacked once per call into a thread-local buffer (N x 64 * words bytes);
 //  - N <= 4: W is unpacked in registers and used at once ("direct" tiles, GEMV streams W);
 //  - N > 4: 3 rows of W are unpacked into an L1 panel and reused for every column of X, so the
-//    inner loop is loads and vpdpbusd only.
+//    inner loop is loads and vpdpbusd only;
+//  - N >= 16 (a multiple of 16, or >= 64): up to 12 rows in the panel, X re-laid out with 16
+//    columns per register (one per 32-bit lane), W broadcast 4 bytes at a time: no horizontal
+//    sums (~10 % faster than the 3 x 8 panel tiles for W4A4 at N = 256 on Zen 4).
+#include <cstring>
 #include <vector>
 
 #include "engine/lowbit/kernels/internal.hpp"
@@ -182,6 +186,98 @@ QTB_LB_VNNI void panel_tile_fn(const GemmArgs& a, int m0, int m_end, int n0,
   panel_tile<MR, NR>(a, m0, m_end, n0, panel, xbytes);
 }
 
+// ---- N >= 16: columns in lanes -----------------------------------------------------------------
+// X bytes re-laid out so that a register holds 4 consecutive k of 16 columns (one column per
+// 32-bit lane) and 4 bytes of a W row are broadcast: every lane accumulates one output, with no
+// horizontal sums, and a tile covers MR rows x 16 NV columns (W rows unpacked into an L1 panel).
+constexpr int kColLanes = 16;
+constexpr int kColsMaxNv = 4;
+
+// Group g (columns 16g .. 16g+15), 4-k chunk q: 16 dwords at (g * chunks + q) * 64 bytes; columns
+// past N are zero (never stored).
+void relayout_x_cols(const std::uint8_t* xbytes, int N, std::size_t row_bytes, Bytes& dst) {
+  const int groups = (N + kColLanes - 1) / kColLanes;
+  const std::size_t chunks = row_bytes / 4;
+  dst.assign(static_cast<std::size_t>(groups) * chunks * 64, 0);
+  for (int n = 0; n < N; ++n) {
+    const std::uint8_t* src = xbytes + static_cast<std::size_t>(n) * row_bytes;
+    std::uint8_t* out = dst.data() + static_cast<std::size_t>(n / kColLanes) * chunks * 64 +
+                        static_cast<std::size_t>(n % kColLanes) * 4;
+    for (std::size_t q = 0; q < chunks; ++q) std::memcpy(out + q * 64, src + q * 4, 4);
+  }
+}
+
+constexpr int cols_rows(int nv) {
+  return nv == 1 ? 12 : (nv == 2 ? 8 : (nv == 3 ? 7 : 6));  // <= 24 accumulators
+}
+
+template <int MR, int NV>
+QTB_LB_VNNI void cols_tile(const GemmArgs& a, int m0, int m_end, int g0, const std::uint8_t* panel,
+                           std::size_t row_bytes, const std::uint8_t* xcols) {
+  const std::size_t chunks = row_bytes / 4;
+  const std::size_t group_bytes = chunks * 64;
+  const std::uint8_t* xg = xcols + static_cast<std::size_t>(g0) * group_bytes;
+  __m512i acc[MR][NV];
+  QTB_LB_UNROLL
+  for (int m = 0; m < MR; ++m) {
+    QTB_LB_UNROLL
+    for (int v = 0; v < NV; ++v) acc[m][v] = _mm512_setzero_si512();
+  }
+  for (std::size_t q = 0; q < chunks; ++q) {
+    __m512i xv[NV];
+    QTB_LB_UNROLL
+    for (int v = 0; v < NV; ++v) xv[v] = _mm512_load_si512(xg + v * group_bytes + q * 64);
+    QTB_LB_UNROLL
+    for (int m = 0; m < MR; ++m) {
+      std::int32_t w4;
+      std::memcpy(&w4, panel + m * row_bytes + q * 4, 4);
+      const __m512i wv = _mm512_set1_epi32(w4);
+      QTB_LB_UNROLL
+      for (int v = 0; v < NV; ++v) acc[m][v] = _mm512_dpbusd_epi32(acc[m][v], xv[v], wv);
+    }
+  }
+  QTB_LB_UNROLL
+  for (int m = 0; m < MR; ++m) {
+    if (m0 + m >= m_end) break;
+    QTB_LB_UNROLL
+    for (int v = 0; v < NV; ++v) {
+      const int n0 = (g0 + v) * kColLanes;
+      store_row8(a, m0 + m, n0, _mm512_maskz_extracti64x4_epi64(0xF, acc[m][v], 0));
+      if (n0 + 8 < a.N) {
+        store_row8(a, m0 + m, n0 + 8, _mm512_maskz_extracti64x4_epi64(0xF, acc[m][v], 1));
+      }
+    }
+  }
+}
+
+using ColsFn = void (*)(const GemmArgs&, int, int, int, const std::uint8_t*, std::size_t,
+                        const std::uint8_t*);
+
+template <int NVM>
+QTB_LB_VNNI void run_cols(const GemmArgs& a, int m_begin, int m_end, const std::uint8_t* xcols,
+                          __m512i base) {
+  constexpr int kMr = cols_rows(NVM);
+  static constexpr ColsFn kTiles[kColsMaxNv] = {
+      cols_tile<kMr, 1>,  cols_tile < kMr, NVM >= 2 ? 2 : 1 >, cols_tile < kMr,
+      NVM >= 3 ? 3 : 1 >, cols_tile < kMr, NVM >= 4 ? 4 : 1 > };
+  const std::size_t row_bytes = static_cast<std::size_t>(a.words) * 64;
+  const int groups = (a.N + kColLanes - 1) / kColLanes;
+  thread_local Bytes panel;
+  panel.resize(kMr * row_bytes);
+  // Groups per block: about 256 KiB of X (stays in L2; W rows are unpacked once per block).
+  const std::size_t group_bytes = row_bytes * kColLanes;
+  const int block = std::max(NVM, static_cast<int>((256 * 1024) / group_bytes) / NVM * NVM);
+  for (int g_begin = 0; g_begin < groups; g_begin += block) {
+    const int g_end = std::min(groups, g_begin + block);
+    for (int m0 = m_begin; m0 < m_end; m0 += kMr) {
+      unpack_operand(*a.w, m0, m_end, m0 + kMr, base, panel.data());
+      for (int g0 = g_begin; g0 < g_end; g0 += NVM) {
+        kTiles[std::min(NVM, g_end - g0) - 1](a, m0, m_end, g0, panel.data(), row_bytes, xcols);
+      }
+    }
+  }
+}
+
 template <int BW>
 QTB_LB_VNNI void run_vnni(const GemmArgs& a, int m_begin, int m_end, const std::uint8_t* xbytes) {
   const int N = a.N;
@@ -206,6 +302,23 @@ QTB_LB_VNNI void run_vnni(const GemmArgs& a, int m_begin, int m_end, const std::
       }
     }
     return;
+  }
+  // Columns in lanes where little of the last group is padding (else the panel tiles).
+  if (N >= kColLanes && (N % kColLanes == 0 || N >= 4 * kColLanes)) {
+    thread_local Bytes xcols;
+    const std::size_t row_bytes = static_cast<std::size_t>(a.words) * 64;
+    relayout_x_cols(xbytes, N, row_bytes, xcols);
+    const __m512i base = _mm512_set1_epi8(BW == 8 ? -128 : 0);
+    switch (std::min(kColsMaxNv, (N + kColLanes - 1) / kColLanes)) {
+      case 1:
+        return run_cols<1>(a, m_begin, m_end, xcols.data(), base);
+      case 2:
+        return run_cols<2>(a, m_begin, m_end, xcols.data(), base);
+      case 3:
+        return run_cols<3>(a, m_begin, m_end, xcols.data(), base);
+      default:
+        return run_cols<4>(a, m_begin, m_end, xcols.data(), base);
+    }
   }
   using PanelFn =
       void (*)(const GemmArgs&, int, int, int, const std::uint8_t*, const std::uint8_t*);
