@@ -478,6 +478,85 @@ TEST(OnednnRequantize, MatchesTheScalarRulesBitForBit) {
   }
 }
 
+// The pre-clamped path (requantize.hpp) on requantizers as lower() makes them (|multiplier| <=
+// 2^shift), with negative multipliers, outputs that are constant over every int32 accumulator,
+// ties, the int32 extremes and the accumulators right at and beside each channel's clamp bounds.
+TEST(OnednnRequantize, PreclampedPathMatchesTheScalarRules) {
+  Lcg rng{29};
+  for (std::int64_t channels : {1, 7, 16, 33, 64}) {
+    std::vector<Requantizer> rs;
+    const bool out_signed = channels % 2 == 1;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      const int shift = rng.next(31, 45);
+      Requantizer r = requant(rng.next(-100000, 100000), rng.next(1, 1 << 30), shift,
+                              out_signed ? -127 : 0, out_signed ? 127 : 255);
+      if (c % 5 == 1) r.multiplier = -r.multiplier;
+      if (c % 9 == 2) r.multiplier = 0;
+      if (c % 11 == 3) r.bias = INT32_MIN;  // saturated: the output is lo (or hi) everywhere
+      if (c % 13 == 4) r.lo = r.hi = 3;
+      if (c % 17 == 5) r.shift = 0, r.multiplier = 1;  // one level per accumulator step
+      rs.push_back(r);
+    }
+    const onednn::RequantTable table(rs);
+    EXPECT_TRUE(table.preclamp) << channels;
+    // Rows: random accumulators, then per channel its bounds and their neighbours.
+    std::vector<std::int32_t> acc;
+    for (int p = 0; p < 23; ++p) {
+      for (std::int64_t c = 0; c < channels; ++c) {
+        acc.push_back(p % 7 == 0 ? (p % 2 ? INT32_MAX : INT32_MIN) : rng.next(-3000000, 3000000));
+      }
+    }
+    for (int d = -1; d <= 1; ++d) {
+      for (const auto* bound : {&table.acc_lo, &table.acc_hi}) {
+        for (std::int64_t c = 0; c < channels; ++c) {
+          const std::int64_t a = std::int64_t{(*bound)[static_cast<std::size_t>(c)]} + d;
+          acc.push_back(
+              static_cast<std::int32_t>(std::clamp<std::int64_t>(a, INT32_MIN, INT32_MAX)));
+        }
+      }
+    }
+    const std::int64_t pixels_count = static_cast<std::int64_t>(acc.size()) / channels;
+    std::vector<std::uint8_t> other(acc.size());
+    for (auto& o : other) o = static_cast<std::uint8_t>(rng.next(0, 255));
+    onednn::FusedAdd add;
+    add.other = other.data();
+    add.other_signed = out_signed;
+    add.self_multiplier = rng.next(1 << 28, 1 << 30);
+    add.other_multiplier = rng.next(1 << 27, 1 << 30);
+    add.shift = 30;
+    add.lo = out_signed ? -127 : 0;
+    add.hi = out_signed ? 127 : 255;
+    for (bool fused : {false, true}) {
+      const std::int64_t stride = channels + 1;
+      std::vector<std::uint8_t> dst(static_cast<std::size_t>(pixels_count * stride), 99);
+      onednn::requantize(acc.data(), pixels_count, table, {dst.data(), stride, out_signed}, 1,
+                         fused ? &add : nullptr);
+      for (std::int64_t p = 0; p < pixels_count; ++p) {
+        for (std::int64_t c = 0; c < channels; ++c) {
+          const auto i = static_cast<std::size_t>(p * channels + c);
+          std::int32_t want = rs[static_cast<std::size_t>(c)].apply(acc[i]);
+          if (fused) {
+            const std::int32_t o = out_signed ? std::int32_t{static_cast<std::int8_t>(other[i])}
+                                              : std::int32_t{other[i]};
+            const std::int64_t sum =
+                std::int64_t{want} * add.self_multiplier + std::int64_t{o} * add.other_multiplier;
+            want = static_cast<std::int32_t>(std::clamp<std::int64_t>(
+                (sum + (std::int64_t{1} << (add.shift - 1))) >> add.shift, add.lo, add.hi));
+          }
+          const std::uint8_t raw = dst[static_cast<std::size_t>(p * stride + c)];
+          const std::int32_t got =
+              out_signed ? std::int32_t{static_cast<std::int8_t>(raw)} : std::int32_t{raw};
+          ASSERT_EQ(got, want) << "channels " << channels << " pixel " << p << " channel " << c
+                               << " acc " << acc[i] << (fused ? " fused" : "");
+        }
+        ASSERT_EQ(dst[static_cast<std::size_t>(p * stride + channels)], 99) << "wrote past the row";
+      }
+    }
+  }
+  // A channel whose output jumps over a clamp bound (gain > 1) keeps the clamping kernel.
+  EXPECT_FALSE(onednn::RequantTable({requant(0, 3, 0, 1, 255)}).preclamp);  // 0, then 3
+}
+
 // ---- Against the reference backend --------------------------------------------------------------
 
 #if QTB_HAVE_REFERENCE

@@ -1,7 +1,9 @@
 #include "engine/onednn/exec_plan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <new>
 #include <stdexcept>
 
@@ -9,6 +11,32 @@ namespace qtb::onednn {
 namespace {
 
 constexpr std::size_t kAlign = 64;
+
+std::string primitive_name(const dnnl::primitive& p) {
+  using kind = dnnl::primitive::kind;
+  switch (p.get_kind()) {
+    case kind::convolution:
+      return "convolution";
+    case kind::inner_product:
+      return "inner_product";
+    case kind::pooling:
+      return "pooling";
+    case kind::reorder:
+      return "reorder";
+    case kind::binary:
+      return "binary";
+    case kind::eltwise:
+      return "eltwise";
+    case kind::sum:
+      return "sum";
+    case kind::concat:
+      return "concat";
+    case kind::softmax:
+      return "softmax";
+    default:
+      return "primitive";
+  }
+}
 
 std::size_t aligned(std::size_t bytes) {
   return (bytes + kAlign - 1) / kAlign * kAlign;
@@ -71,15 +99,16 @@ void ExecPlan::primitive(dnnl::primitive p, const std::vector<std::pair<int, int
   for (int id : pending_) use(id, step);
   pending_.clear();
   for (const auto& [arg, id] : args) use(id, step);
-  steps_.push_back({std::move(p), args, {}, {}});
+  std::string what = primitive_name(p);
+  steps_.push_back({std::move(p), args, {}, {}, label_, std::move(what)});
 }
 
-void ExecPlan::kernel(const std::vector<int>& ids, Kernel fn) {
+void ExecPlan::kernel(const std::vector<int>& ids, std::string what, Kernel fn) {
   const int step = static_cast<int>(steps_.size());
   for (int id : pending_) use(id, step);
   pending_.clear();
   for (int id : ids) use(id, step);
-  steps_.push_back({{}, {}, ids, std::move(fn)});
+  steps_.push_back({{}, {}, ids, std::move(fn), label_, std::move(what)});
 }
 
 std::size_t ExecPlan::layout() {
@@ -158,6 +187,62 @@ void ExecPlan::execute(dnnl::stream& stream) const {
     }
   }
   stream.wait();
+}
+
+double clock_seconds(ProfileClock clock) {
+  if (clock == ProfileClock::Wall) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+std::vector<StepTime> ExecPlan::profile(dnnl::stream& stream, int runs, int repeats,
+                                        ProfileClock clock) const {
+  auto run_step = [&](std::size_t i) {
+    const Step& step = steps_[i];
+    if (step.fn) {
+      step.fn(step_data_[i]);
+    } else {
+      step.prim.execute(stream, step_args_[i]);
+      stream.wait();  // a CPU stream runs in order; waiting makes the step's end visible here
+    }
+  };
+  std::vector<StepTime> times(steps_.size());
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    times[i].op = steps_[i].op;
+    times[i].what = steps_[i].what;
+  }
+  // Per step, the median over the runs: on a shared machine a run now and then loses the CPU,
+  // which a mean would spread over every step.
+  std::vector<std::vector<double>> samples(steps_.size());
+  for (int r = 0; r < runs; ++r) {
+    double before = clock_seconds(clock);
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      run_step(i);
+      const double after = clock_seconds(clock);
+      samples[i].push_back(after - before);
+      before = after;
+    }
+  }
+  for (std::size_t i = 0; i < steps_.size() && runs > 0; ++i) {
+    std::vector<double>& v = samples[i];
+    std::nth_element(v.begin(), v.begin() + runs / 2, v.end());
+    times[i].in_sequence_s = v[static_cast<std::size_t>(runs / 2)];
+  }
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    double best = 0.0;
+    for (int r = 0; r <= repeats; ++r) {  // the first repetition only warms the caches
+      const double start = clock_seconds(clock);
+      run_step(i);
+      const double s = clock_seconds(clock) - start;
+      if (r == 1 || (r > 1 && s < best)) best = s;
+    }
+    times[i].repeated_s = best;
+  }
+  return times;
 }
 
 void* ExecPlan::data(int id) const {

@@ -5,11 +5,15 @@
 // persistent storage of their own (the network input and output, which outlive run()).
 //
 // Building: create buffers and views, add steps in execution order, then layout() and bind().
+//
+// Profiling (opt-in, never on the path run() takes): profile() executes the same steps one at a
+// time with a clock read between them, so benchmarks can say where a network's time goes.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -17,6 +21,22 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 namespace qtb::onednn {
+
+// One step's time from ExecPlan::profile().
+struct StepTime {
+  std::string op;              // the model op (layer) the step belongs to
+  std::string what;            // "convolution", "reorder", "requantize", "requantize+add", ...
+  double in_sequence_s = 0.0;  // median over the profiled runs, executed in network order
+  double repeated_s = 0.0;     // fastest of back-to-back repeats of this step alone (warm caches)
+};
+
+// What profile() reads: the wall clock, or the calling thread's CPU time, which on a shared
+// machine leaves out the time other processes hold the CPU (exact for one thread: oneDNN and our
+// kernels then run on the calling thread).
+enum class ProfileClock { Wall, ThreadCpu };
+
+// Seconds on `clock` since an arbitrary origin.
+double clock_seconds(ProfileClock clock);
 
 class ExecPlan {
  public:
@@ -37,10 +57,14 @@ class ExecPlan {
   bool persistent(int id) const;
   bool same_storage(int a, int b) const;
 
+  // The model op the steps added next belong to (for profile()).
+  void label(std::string op) { label_ = std::move(op); }
+
   // Steps, in execution order. `args` maps oneDNN argument kinds to buffer ids.
   void primitive(dnnl::primitive p, const std::vector<std::pair<int, int>>& args);
-  // A kernel of ours; it receives the data pointers of `ids`, in that order.
-  void kernel(const std::vector<int>& ids, Kernel fn);
+  // A kernel of ours; it receives the data pointers of `ids`, in that order. `what` names it for
+  // profile().
+  void kernel(const std::vector<int>& ids, std::string what, Kernel fn);
   // Marks `id` as used by the step added next (keeps a buffer alive until then).
   void touch(int id);
 
@@ -51,6 +75,12 @@ class ExecPlan {
   void bind(std::byte* arena);
 
   void execute(dnnl::stream& stream) const;
+  // Per step: its median time over `runs` executions of the whole plan in order, and its fastest
+  // of `repeats` back-to-back executions on their own. Steps that accumulate in place (a sum
+  // post-op) leave garbage values behind the repeats; the next execute() recomputes everything
+  // from the input, which no step writes.
+  std::vector<StepTime> profile(dnnl::stream& stream, int runs, int repeats,
+                                ProfileClock clock = ProfileClock::Wall) const;
   void* data(int id) const;
   const dnnl::memory& memory(int id) const { return bound_.at(static_cast<std::size_t>(id)); }
 
@@ -73,6 +103,7 @@ class ExecPlan {
     std::vector<std::pair<int, int>> args;
     std::vector<int> ids;
     Kernel fn;
+    std::string op, what;
   };
 
   void use(int id, int step);
@@ -82,6 +113,7 @@ class ExecPlan {
   std::vector<Mem> mems_;
   std::vector<Step> steps_;
   std::vector<int> pending_;  // touched for the next step
+  std::string label_;
   std::vector<dnnl::memory> bound_;
   std::vector<std::unordered_map<int, dnnl::memory>> step_args_;
   std::vector<std::vector<void*>> step_data_;

@@ -79,6 +79,7 @@ class Builder {
     for (std::size_t s = 0; s < net_.steps.size(); ++s) {
       step_ = static_cast<int>(s);
       const FloatStep& step = net_.steps[s];
+      exec_.label(step.name);
       try {
         switch (step.kind) {
           case FloatStepKind::Compute:

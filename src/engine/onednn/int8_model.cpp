@@ -102,10 +102,18 @@ class Int8Model final : public ModelBase {
     std::int64_t weight_bytes = 0;
     for (const auto& w : params_.weights) weight_bytes += w.packed_bytes();
     info_.precision = model_.precision;
+    int tables = 0, preclamped = 0;
+    for (const auto& table : params_.requant) {
+      if (!table) continue;
+      ++tables;
+      preclamped += requantize_uses_preclamp(*table) ? 1 : 0;
+    }
     info_.method = fmt::format(
-        "oneDNN {}.{}.{} ({}) u8/s8 x s8 -> s32: {}; requantization: qtb epilogue ({})",
+        "oneDNN {}.{}.{} ({}) u8/s8 x s8 -> s32: {}; requantization: qtb epilogue ({}, "
+        "pre-clamped on {} of {} layers)",
         dnnl::version()->major, dnnl::version()->minor, dnnl::version()->patch,
-        effective_isa_name(), impls.str(), requantize_uses_avx512() ? "avx512" : "scalar");
+        effective_isa_name(), impls.str(), requantize_uses_avx512() ? "avx512" : "scalar",
+        preclamped, tables);
     info_.notes = fmt::format(
         "integer network from lower(); nhwc u8/s8 activations; avg/global pool, add and concat "
         "by qtb loops; plans for batch {}",

@@ -94,6 +94,7 @@ class Builder {
       op_ = static_cast<int>(i);
       const QOp& op = model_.ops[i];
       if (fused_away_[i]) continue;  // computed in its operand's epilogue
+      exec_.label(op.name);
       try {
         switch (op.kind) {
           case QOpKind::Conv:
@@ -296,7 +297,8 @@ class Builder {
       const std::int64_t other_offset = row0 * os.channels;
       std::vector<int> ids{acc, target};
       if (other >= 0) ids.push_back(other);
-      exec_.kernel(ids, [=](std::span<void* const> data) {
+      const char* what = other >= 0 ? "requantize+add" : "requantize";
+      exec_.kernel(ids, what, [=](std::span<void* const> data) {
         const RequantTarget t{static_cast<char*>(data[1]) + dst_offset, stride, out_signed};
         if (data.size() == 3) {
           FusedAdd r = rule;
@@ -344,16 +346,17 @@ class Builder {
     const PoolAttrs pool = op.pool;
     const Requantizer r = op.pool_requant;
     const int threads = ctx_.threads;
-    exec_.kernel({src, dst}, [=](std::span<void* const> data) {
-      Levels8 x = li, y = lo;
-      x.data = data[0];
-      y.data = data[1];
-      if (global) {
-        global_avg_pool(x, r, y, threads);
-      } else {
-        onednn::avg_pool(x, pool, r, y, threads);
-      }
-    });
+    exec_.kernel({src, dst}, global ? "global_avg_pool" : "avg_pool",
+                 [=](std::span<void* const> data) {
+                   Levels8 x = li, y = lo;
+                   x.data = data[0];
+                   y.data = data[1];
+                   if (global) {
+                     global_avg_pool(x, r, y, threads);
+                   } else {
+                     onednn::avg_pool(x, pool, r, y, threads);
+                   }
+                 });
   }
 
   void add(const QOp& op) {
@@ -368,7 +371,7 @@ class Builder {
     const Levels8 lo = levels(op.output);
     const AddRule* rule = &ctx_.params.add[static_cast<std::size_t>(op_)];
     const int threads = ctx_.threads;
-    exec_.kernel(ids, [=](std::span<void* const> data) {
+    exec_.kernel(ids, "add", [=](std::span<void* const> data) {
       std::vector<Levels8> x = ins;
       for (std::size_t i = 0; i < x.size(); ++i) x[i].data = data[i];
       Levels8 y = lo;
@@ -391,7 +394,7 @@ class Builder {
       const Levels8 li = levels(t);
       const Levels8 lo = levels(op.output);
       const int threads = ctx_.threads;
-      exec_.kernel({src, dst}, [=](std::span<void* const> data) {
+      exec_.kernel({src, dst}, "copy_channels", [=](std::span<void* const> data) {
         Levels8 x = li, y = lo;
         x.data = data[0];
         y.data = data[1];

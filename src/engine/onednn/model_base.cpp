@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/onednn/dnnl_util.hpp"
+
 namespace qtb::onednn {
 
 ModelBase::ModelBase(const CompileOptions& options)
@@ -26,6 +28,17 @@ void ModelBase::bind_plans(const std::vector<ExecPlan*>& plans) {
   if (p == nullptr) throw std::bad_alloc();
   arena_ = {static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); }};
   for (ExecPlan* plan : plans) plan->bind(arena_.get());
+  plans_ = plans;
+}
+
+std::vector<StepTime> ModelBase::profile(std::int64_t batch, int runs, int repeats,
+                                         ProfileClock clock) {
+  const auto parts = chunks(batch);
+  if (parts.size() != 1) {
+    throw std::invalid_argument("onednn profile: the batch needs more than one plan");
+  }
+  const ThreadScope threads(threads_);
+  return plans_.at(parts.front().plan)->profile(stream_, runs, repeats, clock);
 }
 
 void ModelBase::check_span(std::size_t got, std::int64_t batch, const Shape& per_input,

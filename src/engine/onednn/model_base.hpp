@@ -18,6 +18,12 @@ class ModelBase : public CompiledModel {
  public:
   const ModelInfo& info() const override { return info_; }
 
+  // Opt-in profiling for benchmarks (not part of CompiledModel): ExecPlan::profile() of the plan
+  // that run(batch) executes, batch <= the largest plan. Call set_input() first; run() afterwards
+  // recomputes every value.
+  std::vector<StepTime> profile(std::int64_t batch, int runs, int repeats,
+                                ProfileClock clock = ProfileClock::Wall);
+
  protected:
   explicit ModelBase(const CompileOptions& options);
 
@@ -37,6 +43,7 @@ class ModelBase : public CompiledModel {
 
  private:
   std::unique_ptr<std::byte, void (*)(std::byte*)> arena_{nullptr, nullptr};
+  std::vector<ExecPlan*> plans_;  // the batch ladder, as bound
 };
 
 }  // namespace qtb::onednn

@@ -4,6 +4,8 @@
 #include "engine/onednn/requantize.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 #include <omp.h>
@@ -118,7 +120,125 @@ QTB_AVX512_TARGET void rows_avx512(const std::int32_t* acc, std::int64_t begin, 
     }
   }
 }
+
+// The pre-clamped kernel (see requantize.hpp): 16 int32 clamps instead of 2 x 8 int64 clamps, and
+// one VBMI byte permute that takes byte 0 of each 64-bit lane, even and odd channels alternating,
+// instead of shift + blend + narrowing.
+template <bool kAdd>
+QTB_AVX512_VBMI_TARGET void rows_preclamped(const std::int32_t* acc, std::int64_t begin,
+                                            std::int64_t end, const RequantTable& t,
+                                            const RequantTarget& target, const FusedAdd* add) {
+  using namespace avx512;
+  const std::int64_t channels = t.channels;
+  alignas(64) std::uint8_t order[64] = {};
+  for (int j = 0; j < 16; ++j) order[j] = static_cast<std::uint8_t>(j / 2 * 8 + (j % 2) * 64);
+  const __m512i pack = _mm512_load_si512(order);
+  __m512i ms{}, mo{}, round{}, add_lo{}, add_hi{};
+  __m128i count{};
+  if constexpr (kAdd) {
+    ms = _mm512_set1_epi64(add->self_multiplier);
+    mo = _mm512_set1_epi64(add->other_multiplier);
+    round = _mm512_set1_epi64(add->shift > 0 ? std::int64_t{1} << (add->shift - 1) : 0);
+    count = _mm_cvtsi32_si128(add->shift);
+    add_lo = _mm512_set1_epi64(add->lo);
+    add_hi = _mm512_set1_epi64(add->hi);
+  }
+  for (std::int64_t p0 = begin; p0 < end; p0 += kRows) {
+    const std::int64_t rows = std::min(kRows, end - p0);
+    for (std::int64_t c = 0; c < channels; c += kLanes) {
+      const __mmask16 mask = tail_mask(channels - c);
+      const Half he = load_half(t, c);
+      const Half ho = load_half(t, c + 8);
+      const __m512i alo = _mm512_loadu_si512(t.acc_lo.data() + c);
+      const __m512i ahi = _mm512_loadu_si512(t.acc_hi.data() + c);
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t p = p0 + r;
+        __m512i x = _mm512_maskz_loadu_epi32(mask, acc + p * channels + c);
+        x = _mm512_min_epi32(_mm512_max_epi32(x, alo), ahi);
+        __m512i even =
+            _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, he.mul), he.offset), he.shift);
+        __m512i odd = _mm512_srav_epi64(
+            _mm512_add_epi64(_mm512_mul_epi32(odd_lanes(x), ho.mul), ho.offset), ho.shift);
+        if constexpr (kAdd) {
+          const __m512i o = load_levels(static_cast<const char*>(add->other) + p * channels + c,
+                                        add->other_signed, mask);
+          even = clamp64(add_rule8(even, o, ms, mo, round, count), add_lo, add_hi);
+          odd = clamp64(add_rule8(odd, odd_lanes(o), ms, mo, round, count), add_lo, add_hi);
+        }
+        const __m512i bytes = _mm512_permutex2var_epi8(even, pack, odd);
+        _mm_mask_storeu_epi8(static_cast<char*>(target.dst) + p * target.dst_stride + c, mask,
+                             _mm512_castsi512_si128(bytes));
+      }
+    }
+  }
+}
 #endif
+
+// 128-bit integers (a GCC/Clang extension, hence __extension__ under -Wpedantic) for the exact
+// bounds: (acc + bias) * multiplier + round may leave int64 for extreme biases.
+__extension__ typedef __int128 Wide;
+
+// The unclamped requantized value of `acc` in 128-bit arithmetic (no overflow possible).
+Wide unclamped(const Requantizer& r, std::int64_t acc) {
+  const Wide product = (static_cast<Wide>(acc) + r.bias) * r.multiplier;
+  return r.shift > 0 ? (product + (static_cast<Wide>(1) << (r.shift - 1))) >> r.shift : product;
+}
+
+// The least int32 accumulator for which `pred` holds (pred false, then true, as acc grows), or
+// INT32_MAX + 1 when none does.
+template <typename Pred>
+std::int64_t first_true(Pred pred) {
+  std::int64_t lo = INT32_MIN, hi = std::int64_t{INT32_MAX} + 1;  // answer in [lo, hi]
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (pred(mid)) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+struct Bounds {
+  bool ok = false;
+  std::int32_t acc_lo = INT32_MIN, acc_hi = INT32_MAX;
+};
+
+// Pre-clamp bounds of one channel whose output is not constant over the int32 accumulators (see
+// requantize.hpp); ok = false when the output skips a level at a bound.
+Bounds preclamp_bounds(const Requantizer& r) {
+  // The 64-bit kernels compute acc * multiplier + offset; outside int64 they would wrap where
+  // Requantizer::apply's own 64-bit product does too, so such channels keep the clamping path.
+  const Wide limit = static_cast<Wide>(1) << 63;
+  for (std::int64_t a : {std::int64_t{INT32_MIN}, std::int64_t{INT32_MAX}}) {
+    const Wide product = (static_cast<Wide>(a) + r.bias) * r.multiplier;
+    const Wide rounded = product + (r.shift > 0 ? static_cast<Wide>(1) << (r.shift - 1) : 0);
+    if (product >= limit || product < -limit || rounded >= limit) return {};
+  }
+  auto f = [&](std::int64_t a) { return unclamped(r, a); };
+  Bounds b;
+  std::int64_t first = 0, last = 0;  // the accumulators where the clamp stops / starts again
+  std::int32_t first_level = 0, last_level = 0;
+  if (r.multiplier > 0) {  // non-decreasing: from lo up to hi
+    first = first_true([&](std::int64_t a) { return f(a) >= r.lo; });
+    last = first_true([&](std::int64_t a) { return f(a) > r.hi; }) - 1;
+    first_level = r.lo;
+    last_level = r.hi;
+  } else {  // non-increasing: from hi down to lo
+    first = first_true([&](std::int64_t a) { return f(a) <= r.hi; });
+    last = first_true([&](std::int64_t a) { return f(a) < r.lo; }) - 1;
+    first_level = r.hi;
+    last_level = r.lo;
+  }
+  if (first > last || first > INT32_MAX || last < INT32_MIN) return {};
+  if (first != INT32_MIN && f(first) != first_level) return {};
+  if (last != INT32_MAX && f(last) != last_level) return {};
+  b.ok = true;
+  b.acc_lo = static_cast<std::int32_t>(first);
+  b.acc_hi = static_cast<std::int32_t>(last);
+  return b;
+}
 
 }  // namespace
 
@@ -130,6 +250,9 @@ RequantTable::RequantTable(const std::vector<Requantizer>& requant)
   shift.assign(padded, 0);
   lo.assign(padded, 0);
   hi.assign(padded, 0);
+  acc_lo.assign(padded, 0);
+  acc_hi.assign(padded, 0);
+  preclamp = true;
   for (std::size_t c = 0; c < requant.size(); ++c) {
     const Requantizer& r = requant[c];
     const std::size_t i = c / kLanes * kLanes + (c % 2) * 8 + (c % kLanes) / 2;  // even|odd
@@ -137,13 +260,34 @@ RequantTable::RequantTable(const std::vector<Requantizer>& requant)
     if (r.shift < 0 || r.shift > 62) {
       throw std::invalid_argument("onednn requantize: shift outside 0..62");
     }
+    lo[i] = r.lo;
+    hi[i] = r.hi;
+    // A channel whose output is the same level for every int32 accumulator (multiplier 0, or a
+    // bias that saturates it) becomes that constant: multiplier 0, offset = the level, shift 0.
+    const Wide at_min = unclamped(r, INT32_MIN);
+    const Wide at_max = unclamped(r, INT32_MAX);
+    const Wide low = std::min(at_min, at_max), high = std::max(at_min, at_max);
+    if (r.multiplier == 0 || high <= r.lo || low >= r.hi) {
+      multiplier[i] = 0;
+      offset[i] = high <= r.lo ? r.lo : (low >= r.hi ? r.hi : static_cast<std::int64_t>(low));
+      shift[i] = 0;
+      acc_lo[c] = INT32_MIN;
+      acc_hi[c] = INT32_MAX;
+      continue;
+    }
     multiplier[i] = r.multiplier;
     offset[i] =
         std::int64_t{r.bias} * r.multiplier + (r.shift > 0 ? std::int64_t{1} << (r.shift - 1) : 0);
     shift[i] = r.shift;
-    lo[i] = r.lo;
-    hi[i] = r.hi;
+    const Bounds b = preclamp_bounds(r);
+    preclamp = preclamp && b.ok;
+    acc_lo[c] = b.acc_lo;
+    acc_hi[c] = b.acc_hi;
   }
+}
+
+bool requantize_uses_preclamp(const RequantTable& table) {
+  return table.preclamp && has_avx512_vbmi_kernels();
 }
 
 bool requantize_uses_avx512() {
@@ -156,6 +300,7 @@ void requantize(const std::int32_t* acc, std::int64_t pixels, const RequantTable
   const std::int64_t work = pixels * table.channels;
   const int team = static_cast<int>(std::clamp<std::int64_t>(work / 32768, 1, threads));
   const bool wide = isa == KernelIsa::Best && has_avx512_kernels();
+  const bool preclamped = isa == KernelIsa::Best && requantize_uses_preclamp(table);
 #pragma omp parallel num_threads(team) if (team > 1)
   {
     const int n = omp_get_num_threads();
@@ -163,7 +308,13 @@ void requantize(const std::int32_t* acc, std::int64_t pixels, const RequantTable
     const std::int64_t begin = pixels * i / n;
     const std::int64_t end = pixels * (i + 1) / n;
 #if defined(__x86_64__)
-    if (wide) {
+    if (preclamped) {
+      if (add != nullptr) {
+        rows_preclamped<true>(acc, begin, end, table, target, add);
+      } else {
+        rows_preclamped<false>(acc, begin, end, table, target, add);
+      }
+    } else if (wide) {
       if (add != nullptr) {
         rows_avx512<true>(acc, begin, end, table, target, add);
       } else {

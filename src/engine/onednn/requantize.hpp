@@ -8,6 +8,14 @@
 //   result is shifted and clamped to [lo, hi] in 64 bits. Even and odd channels go through
 //   separate 64-bit lanes (no cross-lane widening or narrowing) and are blended back.
 // 16 channels per AVX-512 vector when the CPU has AVX-512 (F, BW, DQ, VL), else the scalar rules.
+//
+// Faster path (AVX-512 VBMI, and every channel of the table "pre-clampable"): the requantized
+// value f(acc) = ((acc + bias) * multiplier + round) >> shift is monotone in acc, so when it moves
+// by at most one level per accumulator step (|multiplier| <= 2^shift, the usual case) there are
+// accumulators acc_lo <= acc_hi with f(acc_lo), f(acc_hi) equal to the clamp bounds (or at the
+// int32 ends), and clamp(f(acc), lo, hi) == f(clamp(acc, acc_lo, acc_hi)) for every int32 acc.
+// The kernel then clamps the int32 accumulators, 16 at a time, instead of the 64-bit results, 8
+// at a time, and packs the even/odd 64-bit results to bytes with one byte permute.
 #include <cstdint>
 #include <vector>
 
@@ -25,6 +33,9 @@ struct RequantTable {
   std::vector<std::int64_t> shift;
   std::vector<std::int64_t> lo, hi;
   std::vector<Requantizer> scalar;  // in channel order, for the scalar path
+  // Pre-clamp bounds of the accumulators, in channel order (padded); valid when `preclamp`.
+  std::vector<std::int32_t> acc_lo, acc_hi;
+  bool preclamp = false;
 
   explicit RequantTable(const std::vector<Requantizer>& requant);
 };
@@ -57,5 +68,7 @@ void requantize(const std::int32_t* acc, std::int64_t pixels, const RequantTable
 
 // Whether requantize() uses the AVX-512 kernel on this CPU (for ModelInfo).
 bool requantize_uses_avx512();
+// Whether requantize() takes the pre-clamped AVX-512 VBMI path for `table` on this CPU.
+bool requantize_uses_preclamp(const RequantTable& table);
 
 }  // namespace qtb::onednn

@@ -12,4 +12,13 @@ bool has_avx512_kernels() {
 #endif
 }
 
+bool has_avx512_vbmi_kernels() {
+#if defined(__x86_64__)
+  static const bool yes = has_avx512_kernels() && __builtin_cpu_supports("avx512vbmi");
+  return yes;
+#else
+  return false;
+#endif
+}
+
 }  // namespace qtb::onednn
