@@ -1,14 +1,15 @@
 #include "engine/backend.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace qtb {
 
 void check_supported(const Backend& backend, const Graph& graph, const Precision& precision,
                      const CompileOptions& options) {
   const BackendCapabilities caps = backend.capabilities();
-  if (std::find(caps.precisions.begin(), caps.precisions.end(), precision) == caps.precisions.end()) {
+  if (std::find(caps.precisions.begin(), caps.precisions.end(), precision) ==
+      caps.precisions.end()) {
     throw UnsupportedError(
         fmt::format("backend {} does not support precision {}", backend.name(), precision.name()));
   }
@@ -24,9 +25,10 @@ void check_supported(const Backend& backend, const Graph& graph, const Precision
   }
   if (options.max_batch < 1) throw UnsupportedError("max_batch must be at least 1");
   if (!graph.has_all_weights()) {
-    throw UnsupportedError(fmt::format("graph '{}' lacks weights (fill_random_weights or load a "
-                                       "trained model first)",
-                                       graph.name()));
+    throw UnsupportedError(
+        fmt::format("graph '{}' lacks weights (fill_random_weights or load a "
+                    "trained model first)",
+                    graph.name()));
   }
 }
 

@@ -23,20 +23,20 @@ class UnsupportedError : public InputError {
 };
 
 struct CompileOptions {
-  int threads = 1;               // explicit: never taken from the environment
-  std::int64_t max_batch = 1;    // run() accepts 1..max_batch inputs
-  bool portable = false;         // force the portable kernels (no ISA extensions), for tests
+  int threads = 1;             // explicit: never taken from the environment
+  std::int64_t max_batch = 1;  // run() accepts 1..max_batch inputs
+  bool portable = false;       // force the portable kernels (no ISA extensions), for tests
 };
 
 // What was compiled and how it runs, for results and messages.
 struct ModelInfo {
   std::string backend;
   Precision precision;
-  std::string method;            // the kernels that run, e.g. "bit-plane AND+popcount (avx512 vpopcntdq)"
-  std::string notes;             // e.g. "W4A4 runs in the INT8 carrier"; "seeded random weights"
-  std::int64_t weight_bytes = 0; // packed weight footprint
-  Shape input;                   // per input (CHW)
-  Shape output;                  // per input: the logits (a trailing softmax is not applied)
+  std::string method;  // the kernels that run, e.g. "bit-plane AND+popcount (avx512 vpopcntdq)"
+  std::string notes;   // e.g. "W4A4 runs in the INT8 carrier"; "seeded random weights"
+  std::int64_t weight_bytes = 0;  // packed weight footprint
+  Shape input;                    // per input (CHW)
+  Shape output;                   // per input: the logits (a trailing softmax is not applied)
   int threads = 1;
   std::int64_t max_batch = 1;
 };
@@ -54,7 +54,8 @@ class CompiledModel {
   virtual void get_output(std::span<float> output, std::int64_t batch) const = 0;
   // Integer precisions: the last layer's int32 accumulators (batch x output elements), which
   // every exact backend must reproduce bit for bit. Throws for float precisions.
-  virtual void get_output_accumulators(std::span<std::int32_t> output, std::int64_t batch) const = 0;
+  virtual void get_output_accumulators(std::span<std::int32_t> output,
+                                       std::int64_t batch) const = 0;
 
   virtual const ModelInfo& info() const = 0;
 };

@@ -8,19 +8,21 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/toml_document.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {
 namespace {
 
-class SweepReader {
+class SweepReader : TomlReader {
  public:
-  SweepReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+  SweepReader(const toml::table& root, std::string file) : TomlReader(root, std::move(file)) {}
 
   SweepConfig read() {
-    check_known(root_, "",
-                {"models", "prunes", "precisions", "backends", "batches", "threads", "streams",
-                 "op_modes", "scenario", "sparsity", "seed", "power", "idle_seconds", "harness"});
+    check_known_keys(
+        root_, "",
+        {"models", "prunes", "precisions", "backends", "batches", "threads", "streams", "op_modes",
+         "scenario", "sparsity", "seed", "power", "idle_seconds", "harness"});
     const auto models = model_list();
     const auto prunes = prune_list();
     std::vector<Precision> precisions;
@@ -86,19 +88,6 @@ class SweepReader {
 
  private:
   using Named = std::pair<const toml::node*, std::string>;
-
-  [[noreturn]] void fail(const toml::node* node, const std::string& field,
-                         const std::string& message) const {
-    const auto line = node ? node->source().begin.line : root_.source().begin.line;
-    throw InputError(fmt::format("{}:{}: field '{}': {}", file_, line, field, message));
-  }
-
-  void check_known(const toml::table& table, const std::string& prefix,
-                   std::initializer_list<std::string_view> known) const {
-    for (const auto& [key, value] : table)
-      if (std::find(known.begin(), known.end(), key.str()) == known.end())
-        fail(&value, prefix + std::string(key.str()), "unknown field");
-  }
 
   std::string string_value(const toml::node* node, const std::string& field) const {
     const auto value = node->value<std::string>();
@@ -205,9 +194,9 @@ class SweepReader {
   void read_harness(const toml::node* node, HarnessOptions& h) const {
     const toml::table* table = node->as_table();
     if (!table) fail(node, "harness", "expected a table [harness]");
-    check_known(*table, "harness.",
-                {"warmup_seconds", "warmup_queries", "min_seconds", "min_queries", "max_seconds",
-                 "max_queries", "max_median_ci"});
+    check_known_keys(*table, "harness.",
+                     {"warmup_seconds", "warmup_queries", "min_seconds", "min_queries",
+                      "max_seconds", "max_queries", "max_median_ci"});
     h.warmup_seconds = number(*table, "warmup_seconds", h.warmup_seconds, 0, 3600);
     h.warmup_queries = integer(*table, "warmup_queries", h.warmup_queries, 0);
     h.min_seconds = number(*table, "min_seconds", h.min_seconds, 0, 86400);
@@ -218,30 +207,17 @@ class SweepReader {
     if (h.max_seconds < h.min_seconds)
       fail(table->get("max_seconds"), "harness.max_seconds", "must not be below min_seconds");
   }
-
-  const toml::table& root_;
-  std::string file_;
 };
 
 }  // namespace
 
 SweepConfig parse_sweep_config(std::string_view toml_text, const std::string& file_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, file_name);
-  } catch (const toml::parse_error& error) {
-    throw InputError(
-        fmt::format("{}:{}: {}", file_name, error.source().begin.line, error.description()));
-  }
+  const toml::table root = parse_toml(toml_text, file_name);
   return SweepReader(root, file_name).read();
 }
 
 SweepConfig load_sweep_config(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError("cannot read sweep config " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_sweep_config(text.str(), file.string());
+  return parse_sweep_config(read_text_file(file, "sweep config"), file.string());
 }
 
 }  // namespace qtb

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
+#include "core/toml_document.hpp"
 
 namespace qtb {
 namespace {
@@ -21,9 +22,9 @@ constexpr double kGiga = 1e9;
 constexpr double kTera = 1e12;
 
 // Reads one platform table, turning every problem into "file:line: field 'x': message".
-class PlatformReader {
+class PlatformReader : TomlReader {
  public:
-  PlatformReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+  PlatformReader(const toml::table& root, std::string file) : TomlReader(root, std::move(file)) {}
 
   Platform read() {
     check_known_keys(root_, "",
@@ -50,21 +51,6 @@ class PlatformReader {
   }
 
  private:
-  [[noreturn]] void fail(const toml::node* node, const std::string& field,
-                         const std::string& message) const {
-    const auto line = node ? node->source().begin.line : root_.source().begin.line;
-    throw InputError(fmt::format("{}:{}: field '{}': {}", file_, line, field, message));
-  }
-
-  void check_known_keys(const toml::table& table, const std::string& prefix,
-                        std::initializer_list<std::string_view> known) const {
-    for (const auto& [key, value] : table) {
-      if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-        fail(&value, prefix + std::string(key.str()), "unknown field");
-      }
-    }
-  }
-
   std::string required_string(const toml::table& table, std::string_view key) const {
     const toml::node* node = table.get(key);
     if (!node) fail(&table, std::string(key), "missing (a string is required)");
@@ -151,30 +137,17 @@ class PlatformReader {
     }
     return carriers;
   }
-
-  const toml::table& root_;
-  std::string file_;
 };
 
 }  // namespace
 
 Platform parse_platform(std::string_view toml_text, const std::string& file_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, file_name);
-  } catch (const toml::parse_error& error) {
-    throw InputError(
-        fmt::format("{}:{}: {}", file_name, error.source().begin.line, error.description()));
-  }
+  const toml::table root = parse_toml(toml_text, file_name);
   return PlatformReader(root, file_name).read();
 }
 
 Platform load_platform_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError("cannot read platform file " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_platform(text.str(), file.string());
+  return parse_platform(read_text_file(file, "platform file"), file.string());
 }
 
 std::vector<Platform> load_catalog(const std::filesystem::path& dir) {

@@ -26,23 +26,23 @@ namespace qtb {
 
 struct QTensor {
   std::string name;
-  Shape shape;              // per input, CHW
-  UniformQuantizer quant;   // how its integer levels map to reals (int32 accumulators: bits 32)
+  Shape shape;             // per input, CHW
+  UniformQuantizer quant;  // how its integer levels map to reals (int32 accumulators: bits 32)
 };
 
 enum class QOpKind { Conv, Dense, MaxPool, AvgPool, GlobalAvgPool, Add, Concat, Flatten };
 
 struct QOp {
   QOpKind kind = QOpKind::Conv;
-  std::string name;           // the graph node it came from
-  std::vector<int> inputs;    // tensor ids
-  int output = -1;            // tensor id
+  std::string name;         // the graph node it came from
+  std::vector<int> inputs;  // tensor ids
+  int output = -1;          // tensor id
 
   // Conv and Dense (dense uses out_channels and a flat input; kernel 1x1).
   Conv2dAttrs conv;
-  ChannelQuantizer weight_quant;      // bits and per-output-channel scales
-  std::vector<std::int8_t> weights;   // levels; conv OIHW with I = in/groups, dense OI
-  std::vector<Requantizer> requant;   // one per output channel; empty: int32 output (last layer)
+  ChannelQuantizer weight_quant;     // bits and per-output-channel scales
+  std::vector<std::int8_t> weights;  // levels; conv OIHW with I = in/groups, dense OI
+  std::vector<Requantizer> requant;  // one per output channel; empty: int32 output (last layer)
 
   // MaxPool / AvgPool (pool attrs) and GlobalAvgPool: the window sum is requantized with
   // pool_requant (avg: multiplier ~ in_scale / (out_scale * window), where the window is the full
@@ -64,9 +64,9 @@ struct QOp {
 struct LoweredModel {
   std::string topology;
   Precision precision;
-  std::vector<QTensor> tensors;   // tensors[0] = quantized network input
-  std::vector<QOp> ops;           // topological order
-  int output_tensor = -1;         // int32 accumulators of the last conv/dense
+  std::vector<QTensor> tensors;  // tensors[0] = quantized network input
+  std::vector<QOp> ops;          // topological order
+  int output_tensor = -1;        // int32 accumulators of the last conv/dense
   std::vector<float> output_scale;
   std::vector<float> output_bias;
 };
