@@ -3,6 +3,7 @@
 // skipped with the reason.
 #include <fmt/format.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "measure/sweep_config.hpp"
 #include "measure_options.hpp"
 #include "report/output_format.hpp"
+#include "report/results_output.hpp"
 #include "store/result_store.hpp"
 
 namespace qtb::app {
@@ -46,6 +48,7 @@ void register_sweep(CLI::App& app) {
     session->context.progress = [&](double f) { progress.update(f); };
     std::vector<ResultRow> rows;
     nlohmann::json skipped = nlohmann::json::array();
+    std::map<std::string, int> skip_reasons;  // for the summary: one line per distinct reason
     for (const DeploymentPoint& point : config.points) {
       progress.begin_point(point.label());
       try {
@@ -56,31 +59,26 @@ void register_sweep(CLI::App& app) {
         rows.push_back(std::move(row));
       } catch (const UnsupportedError& e) {
         progress.end_point(std::string("skipped: ") + e.what());
-        if (!stderr_is_terminal()) fmt::print(stderr, "skipped {}: {}\n", point.label(), e.what());
+        ++skip_reasons[e.what()];
         skipped.push_back({{"point", point.label()}, {"reason", e.what()}});
       }
     }
     fmt::print(stderr, "sweep done: {} measured ({} invalid), {} skipped\n", rows.size(),
                std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return !r.valid; }),
                skipped.size());
+    for (const auto& [reason, count] : skip_reasons)
+      fmt::print(stderr, "  skipped {} point(s): {}\n", count, reason);
     if (format == OutputFormat::Json) {
       nlohmann::json document = rows_document(rows);
       document["skipped"] = skipped;
       fmt::print("{}\n", document.dump(1));
       return;
     }
-    fmt::print("{:<44} {:>12} {:>12} {:>10} {:>10}  {}\n", "point", "fps_compute", "fps_system",
-               "p50_ms", "p99_ms", "valid");
-    for (const ResultRow& r : rows) {
-      const auto ms = [](const std::optional<double>& v) {
-        return v ? fmt::format("{:.4f}", *v) : std::string("-");
-      };
-      fmt::print("{:<44} {:>12.1f} {:>12.1f} {:>10} {:>10}  {}\n",
-                 fmt::format("{} s={} {} {} b{} t{} x{}", r.topology, r.prune, r.precision,
-                             r.backend, r.batch, r.threads, r.streams),
-                 r.fps_compute.value_or(0), r.fps_system.value_or(0), ms(r.latency_system_ms.p50),
-                 ms(r.latency_system_ms.p99), r.valid ? "yes" : "no: " + r.invalid_reason);
-    }
+    fmt::print("{}", render_results(rows, OutputFormat::Table));
+    for (const ResultRow& r : rows)
+      if (!r.valid)
+        fmt::print("invalid: {} s={} {} {} b{} t{} x{}: {}\n", r.topology, r.prune, r.precision,
+                   r.backend, r.batch, r.threads, r.streams, r.invalid_reason);
   });
 }
 
