@@ -40,29 +40,30 @@ std::string render(const nlohmann::json& json, const Table& table, OutputFormat 
 std::string run_analysis(const Options& o, const std::vector<ResultRow>& rows,
                          OutputFormat format) {
   using namespace analytics;
+  const NumberStyle style = format == OutputFormat::Table ? NumberStyle::Short : NumberStyle::Exact;
   if (o.analysis == "pareto") {
     const auto frontiers = all_frontiers();
     std::vector<ParetoPoint> points = pareto_frontiers(rows, frontiers);
     if (o.frontier_only)
       std::erase_if(points,
                     [](const ParetoPoint& p) { return p.status != ParetoStatus::Frontier; });
-    return render(to_json(points), pareto_table(points), format);
+    return render(to_json(points), pareto_table(points, style), format);
   }
   if (o.analysis == "box") {
     const std::vector<BoxMetric> metrics{BoxMetric::Fps, BoxMetric::LatencyMs};
     const auto boxes = box_statistics(rows, metrics);
-    return render(to_json(boxes), box_table(boxes), format);
+    return render(to_json(boxes), box_table(boxes, style), format);
   }
   if (o.analysis == "orthogonality") {
     const auto result = orthogonality(rows);
-    return render(to_json(result), orthogonality_table(result), format);
+    return render(to_json(result), orthogonality_table(result, style), format);
   }
   if (o.analysis == "speedup") {
     const auto points = pruning_speedup(rows);
-    return render(to_json(points), speedup_table(points), format);
+    return render(to_json(points), speedup_table(points, style), format);
   }
   const auto error = prediction_error(rows);  // "theory", checked by the option's validator
-  return render(to_json(error), prediction_table(error), format);
+  return render(to_json(error), prediction_table(error, style), format);
 }
 
 }  // namespace
