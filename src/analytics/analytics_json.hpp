@@ -1,0 +1,22 @@
+#pragma once
+// JSON forms of the analyses, keyed as docs/analytics.md lists (orthogonality exactly as issue 6
+// names the keys). Missing figures are null. The report layer reads these too.
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "analytics/box_stats.hpp"
+#include "analytics/orthogonality.hpp"
+#include "analytics/pareto.hpp"
+#include "analytics/prediction_error.hpp"
+#include "analytics/pruning_speedup.hpp"
+
+namespace qtb::analytics {
+
+nlohmann::json to_json(const DeploymentPoint& point);
+nlohmann::json to_json(std::span<const ParetoPoint> points);
+nlohmann::json to_json(std::span<const BoxStats> boxes);
+nlohmann::json to_json(std::span<const OrthogonalityRow> rows);
+nlohmann::json to_json(std::span<const SpeedupPoint> points);
+nlohmann::json to_json(const PredictionError& error);
+
+}  // namespace qtb::analytics

@@ -1,0 +1,45 @@
+#pragma once
+// Orthogonality of pruning and quantization (paper Sec. 5.2.6, Fig. 18, Table 8), as issue 6
+// defines it. For each (source, topology, platform, op mode):
+//   A = unpruned (prune 1) at the highest precision that has an unpruned variant there,
+//   B = unpruned at a lower precision,  C = pruned at A's precision,  D = C's pruning at B's
+//   precision;
+// one row per (B's precision, C's pruning) for which A, B, C and D all have the figure.
+//   p1 = C/A, q1 = B/A, p2 = D/B, q2 = D/C, p2_over_p1, q2_over_q1,
+//   d_beats_b_and_c: D strictly better than both B and C (higher fps, lower latency).
+// Ratios are taken as written for both metrics, so for latency an improvement is a ratio below 1;
+// p2/p1 = q2/q1 = 1 means perfectly orthogonal either way.
+// Each variant's figure is its best deployment point: the highest fps, or the lowest latency, over
+// every batch/threads/streams/backend row; on equal figures the first stored row is named.
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analytics/point.hpp"
+#include "measure/result_row.hpp"
+
+namespace qtb::analytics {
+
+enum class OrthoMetric { Fps, LatencyMs };
+std::string to_string(OrthoMetric metric);  // "fps", "latency_ms"
+
+struct VariantFigure {
+  std::string precision;
+  double prune = 1.0;
+  double value = 0;
+  DeploymentPoint deployment;  // the row the value came from
+};
+
+struct OrthogonalityRow {
+  std::string source, topology, platform, op_mode;
+  OrthoMetric metric = OrthoMetric::Fps;
+  VariantFigure a, b, c, d;
+  double p1 = 0, q1 = 0, p2 = 0, q2 = 0, p2_over_p1 = 0, q2_over_q1 = 0;
+  bool d_beats_b_and_c = false;
+};
+
+// Rows ordered by source, topology, platform, op mode, metric (fps first), B's precision (widest
+// first), prune (largest first). Measurements only.
+std::vector<OrthogonalityRow> orthogonality(std::span<const ResultRow> rows);
+
+}  // namespace qtb::analytics

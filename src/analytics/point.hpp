@@ -1,0 +1,41 @@
+#pragma once
+// What every analysis reads from a result row: the figures it compares (compute fps and mean
+// compute latency, see docs/analytics.md for why compute), the variant a row belongs to and the
+// deployment point a figure came from, so each published number can be traced back to one row.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "measure/result_row.hpp"
+
+namespace qtb::analytics {
+
+// Where a figure was measured: the deployment parameters of the row it was taken from.
+struct DeploymentPoint {
+  std::string backend;
+  std::string op_mode;
+  std::int64_t batch = 1;
+  std::int64_t threads = 1;
+  std::int64_t streams = 1;
+};
+
+DeploymentPoint deployment_of(const ResultRow& row);
+
+// A row an analysis may use: a valid measurement (L1-L3). Predicted (L0) rows are never treated as
+// measurements, and rows marked invalid are left out.
+bool is_measurement(const ResultRow& row);
+std::vector<ResultRow> measurements(std::span<const ResultRow> rows);
+
+// The figures compared by every analysis; empty when the row lacks them.
+std::optional<double> fps_of(const ResultRow& row);         // fps_compute
+std::optional<double> latency_ms_of(const ResultRow& row);  // latency_compute_ms.mean
+// fps per watt of full (loaded) power; empty without fps or without a positive power figure.
+std::optional<double> fps_per_w_of(const ResultRow& row);
+
+// Orders precisions from widest to narrowest: total bit width of weights and activations, a float
+// type above an integer type of the same width. Returns a larger number for a wider precision.
+int precision_rank(const std::string& precision);
+
+}  // namespace qtb::analytics
