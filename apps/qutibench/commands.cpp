@@ -184,6 +184,7 @@ void register_commands(CLI::App& app) {
   register_run(app);
   register_store_commands(app);
   register_sweep(app);
+  register_datasets(app);
 }
 
 }  // namespace qtb::app

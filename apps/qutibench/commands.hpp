@@ -11,5 +11,7 @@ void register_run(CLI::App& app);
 void register_store_commands(CLI::App& app);
 // `qutibench sweep` (sweep_command.cpp).
 void register_sweep(CLI::App& app);
+// `qutibench datasets` (datasets_command.cpp).
+void register_datasets(CLI::App& app);
 
 }  // namespace qtb::app
