@@ -54,7 +54,8 @@ std::string render(const Options& o, OutputFormat format) {
                     {"problem", status.problem}});
     if (!status.present) problems += status.problem + "\n";
   }
-  if (format == OutputFormat::Json) return json.dump(2) + "\n";
+  // One object with a named list, like `models` and `platforms`, so fields can be added later.
+  if (format == OutputFormat::Json) return nlohmann::json{{"datasets", json}}.dump(2) + "\n";
   // Why something is absent goes to stderr so that CSV on stdout stays machine-readable.
   fmt::print(stderr, "{}", problems);
   return format == OutputFormat::Csv ? table.to_csv() : table.to_text();
