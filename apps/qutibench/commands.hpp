@@ -13,5 +13,7 @@ void register_store_commands(CLI::App& app);
 void register_sweep(CLI::App& app);
 // `qutibench analyze-results` (analytics_command.cpp).
 void register_analyze_results(CLI::App& app);
+// `qutibench datasets` (datasets_command.cpp).
+void register_datasets(CLI::App& app);
 
 }  // namespace qtb::app
