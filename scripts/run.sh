@@ -2,7 +2,8 @@
 # The main job: set up and build; measure this machine into the catalog (host); run the short
 # benchmark campaign (data/sweeps/campaign.toml: MLP and CNV at all four pruning scales on the CPU
 # backends) into results.db; import the paper's 974 published points beside them; write the L0
-# analysis, rooflines and exports to out/ and print a summary.
+# analysis, rooflines, exports and the analyses of the stored rows (Pareto, box statistics,
+# orthogonality, pruning speedup, theory vs measurement) to out/ and print a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -20,6 +21,9 @@ $qtb roofline --model all --prune 1 --precision all -o out/roofline.svg
 $qtb roofline --platform host --model all --prune all --precision FP32,INT8 -o out/roofline-host.svg
 $qtb export --db "$db" --format csv -o out/results.csv
 $qtb export --db "$db" --format json -o out/results.json
+for analysis in pareto box orthogonality speedup theory; do
+  $qtb analyze-results --analysis "$analysis" --source all --db "$db" --format csv >"out/$analysis.csv"
+done
 
 echo
 echo "== Measured on this machine: MLP, unpruned, batch 1, 1 thread (from $db)"
@@ -28,5 +32,10 @@ echo
 echo "== The paper's published points in $db, per platform"
 $qtb results --db "$db" --source paper --format csv | awk -F, 'NR > 1 { n[$5]++ } END { for (p in n) printf "  %-14s %d\n", p, n[p] }' | sort
 echo
+echo "== Pruning x quantization on this machine (paper Sec. 5.2.6), best fps over deployment points"
+$qtb analyze-results --analysis orthogonality --source ours --db "$db" |
+  awk 'NR == 1 || $5 == "fps"' | cut -c1-400
+echo
 echo "results: $db (our rows and the paper's; qutibench results --db $db), out/results.csv,"
-echo "  out/results.json, out/campaign.txt, out/analysis.csv, out/analysis.json, out/roofline*.svg"
+echo "  out/results.json, out/campaign.txt, out/{pareto,box,orthogonality,speedup,theory}.csv,"
+echo "  out/analysis.csv, out/analysis.json, out/roofline*.svg"
