@@ -6,23 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "app_process.hpp"
 #include "core/error.hpp"
 #include "data/cifar10_reader.hpp"
 #include "data/locate.hpp"
+#include "data_test_files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
+using qtb::test::Bytes;
 
 fs::path scratch() {
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("qtb_data_cifar10_" +
-       std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return qtb::test::fresh_dir("qtb_data_cifar10");
 }
 
 // Records whose label is `labels[n]` and whose pixel i is (n + i) mod 256.
@@ -36,10 +32,7 @@ Bytes records(const Bytes& labels) {
 }
 
 fs::path write(const fs::path& path, const Bytes& bytes) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-  return path;
+  return qtb::test::write_bytes(path, bytes);
 }
 
 std::string error_of(const std::vector<fs::path>& files) {

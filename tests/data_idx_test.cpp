@@ -8,22 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "app_process.hpp"
 #include "core/error.hpp"
 #include "data/idx_reader.hpp"
+#include "data_test_files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
+using qtb::test::Bytes;
 
 fs::path scratch() {
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("qtb_data_idx_" +
-       std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return qtb::test::fresh_dir("qtb_data_idx");
 }
 
 void put_u32(Bytes& out, std::uint32_t v) {
@@ -52,10 +48,7 @@ Bytes labels_file(Bytes labels = {1, 0, 9}, std::uint32_t magic = 0x801) {
 }
 
 fs::path write(const fs::path& path, const Bytes& bytes) {
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-  return path;
+  return qtb::test::write_bytes(path, bytes);
 }
 
 fs::path write_gz(const fs::path& path, const Bytes& bytes) {
