@@ -81,22 +81,29 @@ QTB_AVX512_TARGET inline __m512i requant8(__m512i acc, const Half& h) {
 // bottleneck, and a wide layer's tables do not fit in L1.
 constexpr std::int64_t kRows = 4;
 
+// The fused residual add's constants, broadcast once per call (both kernels use them).
+struct AddConstants {
+  __m512i ms{}, mo{}, round{}, lo{}, hi{};
+  __m128i count{};
+  AddConstants() = default;
+  QTB_AVX512_TARGET explicit AddConstants(const FusedAdd& add)
+      : ms(_mm512_set1_epi64(add.self_multiplier)),
+        mo(_mm512_set1_epi64(add.other_multiplier)),
+        round(_mm512_set1_epi64(add.shift > 0 ? std::int64_t{1} << (add.shift - 1) : 0)),
+        lo(_mm512_set1_epi64(add.lo)),
+        hi(_mm512_set1_epi64(add.hi)),
+        count(_mm_cvtsi32_si128(add.shift)) {}
+};
+
 template <bool kAdd>
 QTB_AVX512_TARGET void rows_avx512(const std::int32_t* acc, std::int64_t begin, std::int64_t end,
                                    const RequantTable& t, const RequantTarget& target,
                                    const FusedAdd* add) {
   using namespace avx512;
   const std::int64_t channels = t.channels;
-  __m512i ms{}, mo{}, round{}, add_lo{}, add_hi{};
-  __m128i count{};
-  if constexpr (kAdd) {
-    ms = _mm512_set1_epi64(add->self_multiplier);
-    mo = _mm512_set1_epi64(add->other_multiplier);
-    round = _mm512_set1_epi64(add->shift > 0 ? std::int64_t{1} << (add->shift - 1) : 0);
-    count = _mm_cvtsi32_si128(add->shift);
-    add_lo = _mm512_set1_epi64(add->lo);
-    add_hi = _mm512_set1_epi64(add->hi);
-  }
+  const AddConstants k = kAdd ? AddConstants(*add) : AddConstants();
+  const __m512i ms = k.ms, mo = k.mo, round = k.round, add_lo = k.lo, add_hi = k.hi;
+  const __m128i count = k.count;
   for (std::int64_t p0 = begin; p0 < end; p0 += kRows) {
     const std::int64_t rows = std::min(kRows, end - p0);
     for (std::int64_t c = 0; c < channels; c += kLanes) {
@@ -133,16 +140,9 @@ QTB_AVX512_VBMI_TARGET void rows_preclamped(const std::int32_t* acc, std::int64_
   alignas(64) std::uint8_t order[64] = {};
   for (int j = 0; j < 16; ++j) order[j] = static_cast<std::uint8_t>(j / 2 * 8 + (j % 2) * 64);
   const __m512i pack = _mm512_load_si512(order);
-  __m512i ms{}, mo{}, round{}, add_lo{}, add_hi{};
-  __m128i count{};
-  if constexpr (kAdd) {
-    ms = _mm512_set1_epi64(add->self_multiplier);
-    mo = _mm512_set1_epi64(add->other_multiplier);
-    round = _mm512_set1_epi64(add->shift > 0 ? std::int64_t{1} << (add->shift - 1) : 0);
-    count = _mm_cvtsi32_si128(add->shift);
-    add_lo = _mm512_set1_epi64(add->lo);
-    add_hi = _mm512_set1_epi64(add->hi);
-  }
+  const AddConstants k = kAdd ? AddConstants(*add) : AddConstants();
+  const __m512i ms = k.ms, mo = k.mo, round = k.round, add_lo = k.lo, add_hi = k.hi;
+  const __m128i count = k.count;
   for (std::int64_t p0 = begin; p0 < end; p0 += kRows) {
     const std::int64_t rows = std::min(kRows, end - p0);
     for (std::int64_t c = 0; c < channels; c += kLanes) {
