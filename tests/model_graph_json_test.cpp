@@ -168,6 +168,13 @@ TEST(GraphJson, RefusesMissingKeysAndWrongTypes) {
         j["nodes"][0]["attrs"]["shape"] = {4, 9};
       },
       {"'image'", "'shape' must be [channels, height, width]"});
+  expect_refused([](auto& j) { j["nodes"][11]["attrs"]["out_features"] = 1ll << 40; },
+                 {"'fc'", "'out_features' must be in [0, 1048576]"});
+  expect_refused(
+      [](auto& j) {
+        j["nodes"][0]["attrs"]["shape"] = {4, -9, 11};
+      },
+      {"'image'", "'shape' must be in [0, 1048576], got -9"});
   expect_refused([](auto& j) { j["nodes"] = "all"; }, {"'nodes' must be an array"});
   expect_refused([](auto& j) { j["nodes"][5] = 7; }, {"node 5", "expected a JSON object"});
 }

@@ -16,6 +16,9 @@ namespace qtb {
 namespace {
 
 constexpr int kIntMax = std::numeric_limits<int>::max();
+// Largest size of one dimension, channel or feature count accepted: far beyond any real network,
+// and small enough that products of three never overflow the shape arithmetic.
+constexpr std::int64_t kMaxDimension = std::int64_t{1} << 20;
 
 nlohmann::json shape_json(const Shape& shape) {
   return nlohmann::json::array({shape.channels, shape.height, shape.width});
@@ -162,11 +165,10 @@ class NodeReader {
             static_cast<int>(json_array_integer(value[1], 0, kIntMax, what))};
   }
 
-  Shape shape(const nlohmann::json& value, const std::string& what) const {
+  Shape shape(const nlohmann::json& value, const std::string& what, std::int64_t max) const {
     if (!value.is_array() || value.size() != 3) {
       fail(fmt::format("{} must be [channels, height, width], got {}", what, value.dump()));
     }
-    const auto max = std::numeric_limits<std::int64_t>::max();
     const std::string where = fmt::format("{}: {}", context_, what);
     return {json_array_integer(value[0], 0, max, where),
             json_array_integer(value[1], 0, max, where),
@@ -199,20 +201,22 @@ class NodeReader {
     const int from = inputs.empty() ? -1 : inputs.front();
     switch (kind) {
       case OpKind::Input:
-        return graph_.input(shape(attrs_.any("shape"), "'shape'"), name_);
+        return graph_.input(shape(attrs_.any("shape"), "'shape'", kMaxDimension), name_);
       case OpKind::Conv2d: {
         Conv2dAttrs a;
-        a.out_channels = attrs_.integer("out_channels", 0);
+        a.out_channels = attrs_.integer("out_channels", 0, kMaxDimension);
         std::tie(a.kernel_h, a.kernel_w) = pair("kernel");
         std::tie(a.stride_h, a.stride_w) = pair("stride");
         std::tie(a.pad_h, a.pad_w) = pair("pad");
-        a.groups = attrs_.integer("groups", 0);
+        a.groups = attrs_.integer("groups", 0, kMaxDimension);
         a.bias = attrs_.boolean("bias");
         return graph_.conv2d(from, a, name_);
       }
       case OpKind::Dense:
         return graph_.dense(
-            from, DenseAttrs{attrs_.integer("out_features", 0), attrs_.boolean("bias")}, name_);
+            from,
+            DenseAttrs{attrs_.integer("out_features", 0, kMaxDimension), attrs_.boolean("bias")},
+            name_);
       case OpKind::MaxPool:
       case OpKind::AvgPool: {
         PoolAttrs a;
@@ -248,7 +252,8 @@ class NodeReader {
   void check_result(int id) {
     const Node& built = graph_.node(id);
     if (built.name != name_) fail(fmt::format("the graph named it '{}'", built.name));
-    const Shape stored = shape(node_.any("output"), "'output'");
+    const Shape stored =
+        shape(node_.any("output"), "'output'", std::numeric_limits<std::int64_t>::max());
     if (stored != built.output) {
       fail(fmt::format("stored output [{}, {}, {}] differs from the inferred [{}, {}, {}]",
                        stored.channels, stored.height, stored.width, built.output.channels,
