@@ -1,5 +1,7 @@
 #include "graph/graph_copy.hpp"
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 
 namespace qtb {
@@ -7,7 +9,8 @@ namespace qtb {
 int append_like(Graph& into, const Node& like, const std::vector<int>& inputs) {
   const auto single = [&] {
     if (inputs.size() != 1) {
-      throw InputError("node '" + like.name + "' needs exactly one input to be copied");
+      throw InputError(fmt::format("node '{}' ({}) takes exactly one input, got {}", like.name,
+                                   to_string(like.kind), inputs.size()));
     }
     return inputs.front();
   };

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "graph/graph_copy.hpp"
 #include "graph/strict_json.hpp"
 
 namespace qtb {
@@ -197,11 +198,11 @@ class NodeReader {
     return a;
   }
 
-  int append(OpKind kind, const std::vector<int>& inputs) {
-    const int from = inputs.empty() ? -1 : inputs.front();
+  // The node's attributes from the JSON; the builders (through append_like) check the rest.
+  NodeAttrs read_attrs(OpKind kind) {
     switch (kind) {
       case OpKind::Input:
-        return graph_.input(shape(attrs_.any("shape"), "'shape'", kMaxDimension), name_);
+        return InputAttrs{shape(attrs_.any("shape"), "'shape'", kMaxDimension)};
       case OpKind::Conv2d: {
         Conv2dAttrs a;
         a.out_channels = attrs_.integer("out_channels", 0, kMaxDimension);
@@ -210,13 +211,10 @@ class NodeReader {
         std::tie(a.pad_h, a.pad_w) = pair("pad");
         a.groups = attrs_.integer("groups", 0, kMaxDimension);
         a.bias = attrs_.boolean("bias");
-        return graph_.conv2d(from, a, name_);
+        return a;
       }
       case OpKind::Dense:
-        return graph_.dense(
-            from,
-            DenseAttrs{attrs_.integer("out_features", 0, kMaxDimension), attrs_.boolean("bias")},
-            name_);
+        return DenseAttrs{attrs_.integer("out_features", 0, kMaxDimension), attrs_.boolean("bias")};
       case OpKind::MaxPool:
       case OpKind::AvgPool: {
         PoolAttrs a;
@@ -224,27 +222,23 @@ class NodeReader {
         a.stride = integer("stride");
         a.pad = integer("pad");
         a.ceil_mode = attrs_.boolean("ceil_mode");
-        return kind == OpKind::MaxPool ? graph_.max_pool(from, a, name_)
-                                       : graph_.avg_pool(from, a, name_);
+        return a;
       }
-      case OpKind::GlobalAvgPool:
-        return graph_.global_avg_pool(from, name_);
-      case OpKind::BatchNorm:
-        return graph_.batch_norm(from, name_);
       case OpKind::Activation:
-        return graph_.activation(from, activation_kind(), name_);
+        return ActivationAttrs{activation_kind()};
       case OpKind::Quantizer:
-        return graph_.quantizer(from, quantizer_attrs(), name_);
-      case OpKind::Add:
-        return graph_.add(inputs, name_);
-      case OpKind::Concat:
-        return graph_.concat(inputs, name_);
-      case OpKind::Flatten:
-        return graph_.flatten(from, name_);
-      case OpKind::Softmax:
-        return graph_.softmax(from, name_);
+        return quantizer_attrs();
+      default:
+        return NoAttrs{};
     }
-    fail("unhandled kind");
+  }
+
+  int append(OpKind kind, const std::vector<int>& inputs) {
+    Node like;
+    like.name = name_;
+    like.kind = kind;
+    like.attrs = read_attrs(kind);
+    return append_like(graph_, like, inputs);
   }
 
   // The builder must have kept the name, and the shape it inferred must be the stored one: a
