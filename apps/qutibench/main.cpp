@@ -6,11 +6,13 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "measure/provenance.hpp"
 #include "measure_options.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"qutibench: evaluate pruned and quantized neural networks on many platforms"};
-  app.set_version_flag("--version", std::string(QTB_VERSION) + " (" + QTB_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string(QTB_VERSION) + " (" +
+                                        qtb::collect_provenance({}).git_commit + ")");
   app.require_subcommand(1);
   qtb::app::set_command_line(argc, argv);
   qtb::app::register_commands(app);

@@ -17,7 +17,10 @@ namespace qtb::app {
 void register_run(CLI::App& app) {
   struct Options {
     DeploymentPoint point;
-    std::string precision = "FP32";
+    std::string precision;
+    std::string model_file;
+    std::string dataset;
+    std::int64_t accuracy_limit = 0;
     std::string scenario = "auto";
     MeasureOptions measure;
   };
@@ -25,10 +28,20 @@ void register_run(CLI::App& app) {
   o->point.backend = "reference";
   DeploymentPoint& p = o->point;
   auto* command = app.add_subcommand("run", "measure one deployment point on this machine");
-  command->add_option("--model", p.topology, "topology")->required();
-  command->add_option("--prune", p.prune, "pruning scale in (0, 1]")->capture_default_str();
-  command->add_option("--precision", o->precision, "FP32, FP16, BF16, INT8, WxAy")
+  command->add_option("--model", p.topology, "topology (from the model file when one is given)");
+  command->add_option("--model-file", o->model_file,
+                      "a trained variant (qutibench optimize): its weights, and top-1 on its "
+                      "data set's test split after timing");
+  command->add_option("--dataset", o->dataset,
+                      "data set for the accuracy run (default: the model file's; none: skip it)");
+  command->add_option("--accuracy-limit", o->accuracy_limit,
+                      "test images of the accuracy run (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--prune", p.prune, "pruning scale in (0, 1] (from the model file when one is given)")
       ->capture_default_str();
+  command->add_option("--precision", o->precision,
+                      "FP32, FP16, BF16, INT8, WxAy (default: the model file's, else FP32)");
   command->add_option("--backend", p.backend, "reference, onednn, gemmlowp, lowbit, sparse")
       ->capture_default_str();
   command->add_option("--op-mode", p.op_mode, "operating mode of the platform")
@@ -56,7 +69,23 @@ void register_run(CLI::App& app) {
     const OutputFormat format = parse_output_format(o->measure.format);
     if (format == OutputFormat::Csv) throw InputError("run prints table or json");
     DeploymentPoint point = o->point;
-    point.precision = parse_precision(o->precision);
+    if (!o->model_file.empty()) {
+      const DeploymentPoint from_file = point_for_model_file(o->model_file);
+      if (!point.topology.empty() && point.topology != from_file.topology) {
+        throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
+                                     o->model_file, from_file.topology));
+      }
+      point.topology = from_file.topology;
+      point.prune = from_file.prune;
+      point.precision = from_file.precision;
+      point.model_file = from_file.model_file;
+      point.accuracy_dataset = from_file.accuracy_dataset;
+    } else if (point.topology.empty()) {
+      throw InputError("run needs --model or --model-file");
+    }
+    if (!o->precision.empty()) point.precision = parse_precision(o->precision);
+    if (!o->dataset.empty()) point.accuracy_dataset = o->dataset == "none" ? "" : o->dataset;
+    point.accuracy_limit = o->accuracy_limit;
     if (o->scenario != "auto") point.scenario = parse_scenario(o->scenario);
     check_point(point);
     // Open the store first: a bad --db fails before minutes of measuring.

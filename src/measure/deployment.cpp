@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "cost/cost.hpp"
+#include "data/locate.hpp"
 #include "engine/random_weights.hpp"
+#include "graph/model_file.hpp"
+#include "measure/accuracy.hpp"
 #include "engine/registry.hpp"
 #include "measure/peak_memory.hpp"
 #include "optimize/synaptic_pruning.hpp"
@@ -27,6 +30,9 @@ std::string DeploymentPoint::label() const {
 }
 
 namespace {
+
+// Test images per accuracy query: the accuracy run is not timed, so it batches for speed.
+constexpr std::int64_t kAccuracyBatch = 100;
 
 // The task a topology is measured on here; the synthetic inputs stand in for its data set.
 std::string dataset_of(const std::string& topology) {
@@ -76,14 +82,55 @@ Graph prepare_graph(const DeploymentPoint& point) {
                     point.op_mode));
   check_scenario(point.resolved_scenario(), point.batch, point.streams);
   const auto backend = make_backend(point.backend);
+  if (!point.accuracy_dataset.empty() && point.model_file.empty()) {
+    throw InputError("an accuracy run needs trained weights: give a model file (qutibench "
+                     "optimize makes them)");
+  }
   Graph graph = build_topology(point.topology, point.prune);
-  fill_random_weights(graph, point.seed);
+  if (point.model_file.empty()) {
+    fill_random_weights(graph, point.seed);
+  } else {
+    ModelFile file = load_model(point.model_file);
+    if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
+      throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}",
+                                   point.model_file, file.metadata.topology, file.metadata.prune,
+                                   point.topology, point.prune));
+    }
+    graph = std::move(file.graph);
+  }
   if (point.sparsity > 0) prune_synapses(graph, point.sparsity);
   check_supported(*backend, graph, point.precision, compile_options(point));
   return graph;
 }
 
+// Top-1/top-5 of a fresh instance (same backend, precision, threads and weights) over the test
+// split, batched: the timed instances keep their own batch size.
+void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentPoint& point) {
+  const DataSet test = load_data_set(locate_data_set(point.accuracy_dataset), Split::test);
+  CompileOptions options = compile_options(point);
+  options.max_batch = std::max(point.batch, kAccuracyBatch);
+  const auto model = make_backend(point.backend)->compile(graph, point.precision, options);
+  const AccuracyResult result =
+      measure_accuracy(*model, test, options.max_batch, point.accuracy_limit);
+  row.dataset = result.dataset;
+  row.top1 = 100.0 * result.top1();
+  if (test.classes >= 5) row.top5 = 100.0 * result.top5();
+  row.accuracy_source = "measured";
+  row.accuracy_samples = result.samples;
+}
+
 }  // namespace
+
+DeploymentPoint point_for_model_file(const std::string& model_file) {
+  const ModelFile file = load_model(model_file);
+  DeploymentPoint point;
+  point.topology = file.metadata.topology;
+  point.prune = file.metadata.prune;
+  point.precision = parse_precision(file.metadata.precision);
+  point.model_file = model_file;
+  point.accuracy_dataset = file.metadata.dataset;
+  return point;
+}
 
 void check_point(const DeploymentPoint& point) {
   (void)prepare_graph(point);
@@ -134,15 +181,24 @@ ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& cont
   row.weight_bytes = info.weight_bytes;
   row.peak_memory_bytes = peak_memory_bytes();
 
-  std::vector<std::string> notes{
-      fmt::format("seeded random weights (seed {}); synthetic inputs, "
-                  "no accuracy",
-                  point.seed)};
+  std::vector<std::string> notes;
+  if (point.model_file.empty()) {
+    notes.push_back(
+        fmt::format("seeded random weights (seed {}); synthetic inputs, no accuracy", point.seed));
+  } else {
+    notes.push_back(fmt::format("trained weights from {}; timed on synthetic inputs",
+                                point.model_file));
+  }
   if (point.sparsity > 0) notes.push_back(fmt::format("synaptic sparsity {}", point.sparsity));
   if (!info.notes.empty()) notes.push_back(info.notes);
   if (!peak_is_per_point) notes.push_back("peak memory is the process's lifetime peak");
   fill_power(row, m, context, notes);
   fill_theory(row, graph, point, context);
+  if (!point.accuracy_dataset.empty()) {
+    fill_accuracy(row, graph, point);
+    notes.push_back(fmt::format("accuracy on the {} test images of {}", *row.accuracy_samples,
+                                row.dataset));
+  }
   row.notes = fmt::format("{}", fmt::join(notes, "; "));
   stamp(row, context.provenance);
   return row;

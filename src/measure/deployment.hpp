@@ -26,6 +26,13 @@ struct DeploymentPoint {
   std::optional<Scenario> scenario;  // default_scenario(batch, streams) when empty
   double sparsity = 0;               // synaptic pruning: fraction of weights zeroed
   std::uint64_t seed = 1;            // of the random weights and the inputs
+  // A trained variant (qutibench optimize): its graph and weights replace the zoo topology's
+  // seeded random ones; topology and prune must match its metadata.
+  std::string model_file;
+  // After timing, top-1/top-5 on this data set's test split (empty: no accuracy); needs
+  // model_file. accuracy_limit: the first N test images (0: all).
+  std::string accuracy_dataset;
+  std::int64_t accuracy_limit = 0;
 
   Scenario resolved_scenario() const;
   // "mlp s=0.5 INT8 onednn b16 t2 x1 offline", for messages and progress.
@@ -45,6 +52,10 @@ struct MeasureContext {
 // Throws InputError for a malformed point (unknown model, scenario contradiction) and
 // UnsupportedError when the backend refuses it; cheap: nothing is compiled.
 void check_point(const DeploymentPoint& point);
+
+// A point for a model file: topology, prune and precision from its metadata, accuracy on its
+// data set. Throws InputError for a missing or corrupt file.
+DeploymentPoint point_for_model_file(const std::string& model_file);
 
 // Checks the point first (check_point), then measures it.
 ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context);

@@ -14,10 +14,6 @@ namespace {
 // Resolution of the percentile: the range [0, max |x|] of a tensor in this many bins.
 constexpr int kHistogramBins = 4096;
 
-bool is_integer(DataType type) {
-  return type != DataType::FP32 && type != DataType::FP16 && type != DataType::BF16;
-}
-
 struct TensorRange {
   float max_abs = 0;
   std::vector<std::int64_t> histogram;  // of |x| over [0, max_abs]
@@ -73,10 +69,10 @@ CalibrationMethod parse_calibration_method(std::string_view text) {
 PtqResult quantize_post_training(const Graph& fp32, const DataSet& calibration,
                                  const PtqOptions& options) {
   const Precision& precision = options.precision;
-  if (!is_integer(precision.weights) && !is_integer(precision.activations)) {
+  if (is_float(precision.weights) && is_float(precision.activations)) {
     return {fp32, {}};  // FP16/BF16: rounded by the backends at compile time
   }
-  if (!is_integer(precision.weights) || !is_integer(precision.activations)) {
+  if (is_float(precision.weights) || is_float(precision.activations)) {
     throw InputError(
         fmt::format("post-training quantization to {} mixes float and integer", precision.name()));
   }

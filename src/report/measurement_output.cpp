@@ -48,6 +48,13 @@ std::string format_measurement(const ResultRow& row) {
                            ? fmt::format(", predicted {:.1f} fps (L0 roofline of '{}', all cores)",
                                          *row.predicted_fps, row.platform)
                            : std::string());
+  if (row.top1) {
+    out += fmt::format("  {:<20} top-1 {:.2f} %{} on {} test images of {} ({})\n", "accuracy",
+                       *row.top1, row.top5 ? fmt::format(", top-5 {:.2f} %", *row.top5) : "",
+                       row.accuracy_samples.value_or(0), row.dataset, row.accuracy_source);
+  } else {
+    out += fmt::format("  {:<20} not measured\n", "accuracy");
+  }
   out += fmt::format("  {:<20} {}\n", "notes", row.notes);
   return out;
 }

@@ -1,0 +1,78 @@
+#include "optimize/variant_accuracy.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "engine/registry.hpp"
+
+namespace qtb {
+namespace {
+
+constexpr const char* kPreferredBackends[] = {"onednn", "lowbit", "gemmlowp", "sparse",
+                                              "reference"};
+// The accuracy run is not timed: large batches only make it quicker.
+constexpr std::int64_t kAccuracyBatch = 100;
+
+CompileOptions accuracy_options(int threads) {
+  CompileOptions options;
+  options.threads = threads;
+  options.max_batch = kAccuracyBatch;
+  return options;
+}
+
+AccuracyResult accuracy_on(const std::string& backend, const Graph& graph,
+                           const Precision& precision, const DataSet& test, int threads,
+                           std::int64_t limit) {
+  const auto model = make_backend(backend)->compile(graph, precision, accuracy_options(threads));
+  return measure_accuracy(*model, test, kAccuracyBatch, limit);
+}
+
+}  // namespace
+
+std::vector<std::string> backends_for(const Graph& graph, const Precision& precision,
+                                      int threads) {
+  std::vector<std::string> names;
+  for (const char* name : kPreferredBackends) {
+    try {
+      check_supported(*make_backend(name), graph, precision, accuracy_options(threads));
+      names.emplace_back(name);
+    } catch (const UnsupportedError&) {
+      // not this one
+    }
+  }
+  return names;
+}
+
+VariantAccuracy measure_variant_accuracy(const Graph& graph, const Precision& precision,
+                                         const DataSet& test, int threads, std::int64_t limit,
+                                         bool compare_backends) {
+  const std::vector<std::string> backends = backends_for(graph, precision, threads);
+  if (backends.empty()) {
+    throw InputError(fmt::format("no backend runs {} of '{}'", precision.name(), graph.name()));
+  }
+  VariantAccuracy out;
+  out.backend = backends.front();
+  out.result = accuracy_on(out.backend, graph, precision, test, threads, limit);
+  if (!compare_backends || is_float(precision.weights)) return out;
+  for (std::size_t b = 1; b < backends.size(); ++b) {
+    const std::int64_t images = backends[b] == "reference"
+                                    ? std::min(kReferenceAgreementImages, out.result.samples)
+                                    : out.result.samples;
+    const AccuracyResult other = accuracy_on(backends[b], graph, precision, test, threads, images);
+    BackendAgreement agreement{backends[b], other.samples, 0};
+    for (std::size_t i = 0; i < other.predictions.size(); ++i) {
+      agreement.different += other.predictions[i] != out.result.predictions[i];
+    }
+    out.agreement.push_back(agreement);
+  }
+  return out;
+}
+
+void record_accuracy(ModelMetadata& metadata, const VariantAccuracy& accuracy) {
+  metadata.top1 = accuracy.result.top1();
+  metadata.top1_samples = accuracy.result.samples;
+  metadata.top1_backend = accuracy.backend;
+}
+
+}  // namespace qtb

@@ -1,0 +1,55 @@
+#pragma once
+// Making and measuring the variant matrix of one topology on one data set (paper Table 3): for
+// every scale an FP32 model (trained, or filter-pruned from scale 1 and fine-tuned), then every
+// precision from it (post-training quantization for INT8/FP16/BF16, quantization-aware training
+// for WxAy), each saved as a model file and its top-1 measured on the test set by the backend
+// that runs it, with the other exact backends checked for identical predictions.
+//
+// Resumable: a variant whose model file exists and was made by the same recipe from the same
+// parent is loaded instead of made again (its accuracy is measured again, which is cheap).
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "optimize/variant_accuracy.hpp"
+#include "train/train.hpp"
+#include "optimize/variant_config.hpp"
+
+namespace qtb {
+
+struct VariantOutcome {
+  std::string topology;
+  double scale = 1;
+  Precision precision;
+  std::string dataset;
+  std::string method;  // how the model was made
+  std::filesystem::path model_file;
+  bool reused = false;        // resumed from an existing model file
+  double make_seconds = 0;    // training / pruning / calibration wall time (0 when reused)
+  int epochs = 0;             // trained epochs (0 for post-training quantization)
+  std::string backend;        // that measured the accuracy
+  std::int64_t samples = 0;   // test images
+  std::int64_t top1_correct = 0;
+  ProportionInterval top1_interval;
+  std::vector<BackendAgreement> agreement;  // integer precisions: the other exact backends
+
+  double top1() const {
+    return samples ? static_cast<double>(top1_correct) / static_cast<double>(samples) : 0.0;
+  }
+};
+
+struct MatrixProgress {
+  std::function<void(const std::string& line)> message;  // one line per step
+  std::function<void(const std::string& variant, const EpochStats& epoch)> epoch;
+};
+
+// The model file of a variant: OUTPUT/<topology>-s<scale>-<precision>.safetensors.
+std::filesystem::path variant_model_path(const VariantMatrixConfig& config, double scale,
+                                         const Precision& precision);
+
+// Throws InputError for a missing data set or unwritable output directory.
+std::vector<VariantOutcome> run_variant_matrix(const VariantMatrixConfig& config,
+                                               const MatrixProgress& progress);
+
+}  // namespace qtb
