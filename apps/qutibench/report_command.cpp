@@ -91,6 +91,11 @@ void run(const Options& o) {
     fmt::print("{}\n", o.output);
     return;
   }
+  const std::filesystem::path parent = std::filesystem::path(o.output).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw InputError(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
   write_file_atomically(o.output,
                         render_report_html(report, scripts, read_report_asset("report-page.js")));
   fmt::print(stderr, "report: {} charts from {} rows\n", report.charts.size(), rows.size());

@@ -31,7 +31,7 @@ const CatalogPredictor::Variant& CatalogPredictor::variant(const std::string& to
   return graphs_.emplace(key, std::move(v)).first->second;
 }
 
-CatalogPrediction CatalogPredictor::predict_row(const ResultRow& row) {
+CatalogPrediction CatalogPredictor::predict_row(const ResultRow& row, std::int64_t weights_batch) {
   CatalogPrediction out;
   const Platform* platform = find_platform(row.platform);
   if (!platform) {
@@ -48,11 +48,13 @@ CatalogPrediction CatalogPredictor::predict_row(const ResultRow& row) {
     out.reason = v.error;
     return out;
   }
-  const auto cost_key = std::make_tuple(row.topology, row.prune, row.precision);
+  const auto cost_key = std::make_tuple(row.topology, row.prune, row.precision, weights_batch);
   auto cost = costs_.find(cost_key);
   if (cost == costs_.end()) {
-    const Precision precision = parse_precision(row.precision);
-    cost = costs_.emplace(cost_key, compute_cost(*v.graph, precision)).first;
+    StorageModel storage;
+    storage.batch = weights_batch;
+    cost = costs_.emplace(cost_key, compute_cost(*v.graph, parse_precision(row.precision), storage))
+               .first;
   }
   out.ops = cost->second.ops;
   out.prediction = predict(*v.graph, cost->second, *platform, *mode);

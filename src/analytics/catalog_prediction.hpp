@@ -1,10 +1,10 @@
 #pragma once
 // The L0 roofline prediction of a result row, computed from the platform catalog and the cost
 // model at analysis time: the zoo's graph of (topology, prune), its cost at the row's precision
-// under the paper's storage model (weights off chip, activations on chip, batch 1, the same as at
-// measurement time in src/measure), and Eq. 1 on the catalog's platform and op mode. Used for rows
-// that carry no stored prediction (the paper's) and to place measured points on a roofline.
-// Graphs and costs are cached: many rows share a variant.
+// under the paper's storage model (weights off chip, activations on chip; by default batch 1, the
+// same as at measurement time in src/measure), and Eq. 1 on the catalog's platform and op mode.
+// Used for rows that carry no stored prediction (the paper's) and to place measured points on a
+// roofline. Graphs and costs are cached: many rows share a variant.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,7 +29,9 @@ struct CatalogPrediction {
 class CatalogPredictor {
  public:
   explicit CatalogPredictor(std::span<const Platform> catalog);
-  CatalogPrediction predict_row(const ResultRow& row);
+  // `weights_batch`: inputs per weight read (StorageModel::batch). 1 is the paper's model and the
+  // one stored predictions use; the row's own batch gives the OI of its deployment point.
+  CatalogPrediction predict_row(const ResultRow& row, std::int64_t weights_batch = 1);
   // The catalog entry named `name` (case-insensitive), or nullptr.
   const Platform* find_platform(const std::string& name) const;
 
@@ -42,7 +44,7 @@ class CatalogPredictor {
 
   std::span<const Platform> catalog_;
   std::map<std::pair<std::string, double>, Variant> graphs_;
-  std::map<std::tuple<std::string, double, std::string>, NetworkCost> costs_;
+  std::map<std::tuple<std::string, double, std::string, std::int64_t>, NetworkCost> costs_;
 };
 
 }  // namespace qtb::analytics

@@ -68,14 +68,24 @@ nlohmann::json vega_lite_base(const std::string& title, nlohmann::json values, i
           {"width", width},
           {"height", height},
           {"data", {{"values", std::move(values)}}},
-          {"config", {{"legend", {{"orient", "right"}, {"labelLimit", 220}}}}}};
+          // Legends below the plot keep a chart narrow enough for two side by side.
+          {"config",
+           {{"legend",
+             {{"orient", "bottom"},
+              {"direction", "horizontal"},
+              {"columns", 4},
+              {"labelLimit", 160}}}}}};
 }
 
 nlohmann::json platform_color(const std::vector<std::string>& platforms, const std::string& field) {
-  return {{"field", field},
-          {"type", "nominal"},
-          {"title", "platform"},
-          {"scale", {{"domain", platforms}, {"scheme", "tableau20"}}}};
+  return {
+      {"field", field},
+      {"type", "nominal"},
+      {"title", "platform"},
+      // tableau10's ten distinct hues cover the paper's nine platforms and this machine;
+      // tableau20 (pairs of similar hues) only where more are needed.
+      {"scale",
+       {{"domain", platforms}, {"scheme", platforms.size() <= 10 ? "tableau10" : "tableau20"}}}};
 }
 
 nlohmann::json source_shape() {

@@ -31,8 +31,8 @@ nlohmann::json number_or_null(const std::optional<double>& value);
 nlohmann::json point_identity(const ResultRow& row);
 
 // A Vega-Lite document: schema, title, size, data inlined.
-nlohmann::json vega_lite_base(const std::string& title, nlohmann::json values, int width = 520,
-                              int height = 320);
+nlohmann::json vega_lite_base(const std::string& title, nlohmann::json values, int width = 430,
+                              int height = 280);
 
 // Colour of a platform, the same in every chart: the domain is every platform of the report.
 nlohmann::json platform_color(const std::vector<std::string>& platforms, const std::string& field);

@@ -206,8 +206,8 @@ std::vector<ReportChart> latency_throughput_charts(std::span<const ResultRow> ro
         missing_note(points, Frontier::LatencyVsFps);
     const nlohmann::json color{{"field", "topology"}, {"type", "nominal"}, {"title", "topology"}};
     chart.spec = pareto_spec(title, Frontier::LatencyVsFps, std::move(values), color, "line");
-    chart.spec["width"] = 420;
-    chart.spec["height"] = 260;
+    chart.spec["width"] = 380;
+    chart.spec["height"] = 240;
     charts.push_back(std::move(chart));
   }
   return charts;

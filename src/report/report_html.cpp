@@ -31,6 +31,7 @@ h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 #best-thresholds label { margin-right: 1.2em; }
 #best-thresholds input { width: 5em; }
 .empty, .notes li { color: #666; }
+.qtb-scroll { max-height: 42em; overflow: auto; display: inline-block; border: 1px solid #ddd; }
 )";
 
 // The default accuracy thresholds of the "best variant" table (editable in the page). MNIST's is
@@ -90,8 +91,8 @@ std::string orthogonality_section(const Report& report) {
 at A's precision, D = C's pruning at B's precision; each figure is the variant's best deployment
 point (highest fps, lowest latency), named under it. p2/p1 = q2/q1 = 1 means pruning and
 quantization combine perfectly.</p>
-)" + report.orthogonality_table +
-         "</section>\n";
+<div class="qtb-scroll">)" +
+         report.orthogonality_table + "</div>\n</section>\n";
 }
 
 std::string script(const std::string& label, const std::string& code) {

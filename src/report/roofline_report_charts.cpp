@@ -61,7 +61,7 @@ void add_roof_line(nlohmann::json& values, const Roof& r, double lo, double hi,
 }
 
 nlohmann::json roofline_spec(const std::string& title, nlohmann::json values) {
-  nlohmann::json spec = vega_lite_base(title, std::move(values), 460, 300);
+  nlohmann::json spec = vega_lite_base(title, std::move(values), 400, 280);
   spec["encoding"] = {{"x",
                        {{"field", "oi"},
                         {"type", "quantitative"},
@@ -93,7 +93,8 @@ nlohmann::json roofline_spec(const std::string& title, nlohmann::json values) {
          {tip("variant", "variant"), tip("deployment", "deployment point"), tip("source", "source"),
           tip("gops", "measured GOP/s", true), tip("fps", "measured fps", true),
           tip("oi", "OI [ops/byte]", true), tip("runs_in", "runs in"),
-          tip("bound", "roofline bound"), tip("predicted_fps", "predicted fps (L0)", true)}}}}};
+          tip("bound", "roofline bound"),
+          tip("predicted_fps", "predicted fps (L0, this batch)", true)}}}}};
   spec["layer"] = {roofs, points};
   spec["resolve"] = {{"scale", {{"color", "independent"}}}};
   return spec;
@@ -117,7 +118,7 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
       ++placed.unplaced["no fps"];
       continue;
     }
-    const analytics::CatalogPrediction p = predictor.predict_row(row);
+    const analytics::CatalogPrediction p = predictor.predict_row(row, row.batch);
     if (!p.fps) {
       ++placed.unplaced[p.reason];
       continue;
@@ -148,7 +149,7 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
     chart.title = fmt::format("{}: roofline and measured points", platform->name);
     chart.note = fmt::format(
         "Roofs from the catalog ({}, {:.3g} GB/s). {} measured points at the cost model's OI "
-        "(weights off chip, batch 1) and measured fps x ops per input.",
+        "(weights off chip, read once per batch) and measured fps x ops per input.",
         platform->source, platform->memory_bandwidth / 1e9, point_count);
     for (const auto& [reason, n] : placed.unplaced)
       chart.note += fmt::format(" {} rows not placed: {}.", n, reason);
