@@ -30,6 +30,12 @@ std::string attribute(const std::string& dom, const std::string& name) {
   return std::regex_search(dom, match, pattern) ? match[1].str() : "(absent)";
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 // vega's SVG renderer draws each chart into one <svg ... class="marks" ...> root.
 std::size_t rendered_svgs(const std::string& dom) {
   const std::regex root("<svg[^>]*class=\"marks\"");
@@ -47,13 +53,13 @@ class ReportBrowser : public ::testing::Test {
   }
 
   // Opens the page headless, lets its scripts run, returns the DOM as it is then.
-  std::string dump_dom(const fs::path& page) {
+  std::string dump_dom(const fs::path& page, const std::string& query = "") {
     const fs::path dom = dir_ / "dom.html";
     const std::string command =
         "timeout 180 " + chromium_ +
         " --headless --disable-gpu --no-sandbox --no-first-run --user-data-dir=" +
-        (dir_ / "profile").string() + " --virtual-time-budget=60000 --dump-dom file://" +
-        fs::absolute(page).string() + " >" + dom.string() + " 2>" +
+        (dir_ / "profile").string() + " --virtual-time-budget=60000 --dump-dom 'file://" +
+        fs::absolute(page).string() + query + "' >" + dom.string() + " 2>" +
         (dir_ / "chromium.err").string();
     EXPECT_EQ(std::system(command.c_str()), 0) << test::slurp(dir_ / "chromium.err");
     return test::slurp(dom);
@@ -91,6 +97,34 @@ TEST_F(ReportBrowser, EveryChartOfTheSmallStoreRenders) {
             std::string::npos)
       << best;
   EXPECT_NE(best.find("mlp 100% INT2"), std::string::npos) << best;
+}
+
+TEST_F(ReportBrowser, FiltersInThePageHideChartsAndRows) {
+  if (chromium_.empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+  ResultStore(dir_ / "results.db").append(test::report_rows());
+  const fs::path page = dir_ / "report.html";
+  const auto r =
+      test::run_app(dir_, "report -o " + page.string() + " --db " + (dir_ / "results.db").string() +
+                              " --catalog " + catalog_.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The query string presets the page's filters: only the paper's CIFAR-10 rows stay.
+  const std::string dom = dump_dom(page, "?task=cifar10&source=paper");
+  EXPECT_EQ(attribute(dom, "data-errors"), "0") << attribute(dom, "data-messages");
+  EXPECT_EQ(attribute(dom, "data-charts"), "14");
+  // Pareto CIFAR-10 x3, latency and roofline of TX2 and ZCU104-FINN, the cnv box, theory; the
+  // MNIST Pareto charts, host's latency chart and the mlp box are hidden.
+  EXPECT_EQ(attribute(dom, "data-shown"), "9");
+  EXPECT_EQ(attribute(dom, "data-rendered"), "9");
+  EXPECT_EQ(rendered_svgs(dom), 9u);
+  const auto table = dom.find("id=\"best-table\"");
+  ASSERT_NE(table, std::string::npos);
+  const std::string best = dom.substr(table, dom.find("</table>", table) - table);
+  EXPECT_EQ(occurrences(best, "<tr data-task=\"cifar10\">"), 3u) << best;
+  EXPECT_EQ(occurrences(best, "data-task=\"mnist\""), 0u) << best;
+  // Our orthogonality rows (MNIST, ours) are hidden, not removed.
+  EXPECT_EQ(occurrences(
+                dom, R"(<tr data-task="mnist" data-platform="host" data-source="ours" hidden="">)"),
+            2u);
 }
 
 TEST_F(ReportBrowser, EveryChartOfThePaperDataRenders) {

@@ -4,6 +4,7 @@
 // without points, hides table rows the same way, fills the "best variant" table from #qtb-points,
 // and records the outcome in #qtb-status for the browser test: data-rendered (charts embedded in
 // the last pass), data-shown (charts with points), data-errors, data-done = 1 after the first pass.
+// The query string can preset the filters (see below).
 (function () {
   'use strict';
   const status = document.getElementById('qtb-status');
@@ -140,6 +141,15 @@
       (messages.length ? `, ${messages.length} errors: ${messages.join(' | ')}` : '');
   }
 
+  // A link can preset the filters: report.html?task=mnist&platform=TX2,ZCU104-FINN&source=paper
+  // leaves only those boxes ticked (the others stay available in the page).
+  const preset = new URLSearchParams(window.location.search);
+  for (const field of filterFields) {
+    if (!preset.has(field)) continue;
+    const wanted = new Set(preset.getAll(field).flatMap((v) => v.split(',')));
+    for (const input of document.querySelectorAll(`fieldset[data-filter="${field}"] input`))
+      input.checked = wanted.has(input.value);
+  }
   for (const input of document.querySelectorAll('#qtb-filters input'))
     input.addEventListener('change', render);
   for (const input of document.querySelectorAll('#best-thresholds input'))
