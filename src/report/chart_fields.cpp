@@ -74,7 +74,8 @@ nlohmann::json vega_lite_base(const std::string& title, nlohmann::json values, i
              {{"orient", "bottom"},
               {"direction", "horizontal"},
               {"columns", 4},
-              {"labelLimit", 160}}}}}};
+              {"labelLimit", 160},
+              {"titleLimit", 240}}}}}};
 }
 
 nlohmann::json platform_color(const std::vector<std::string>& platforms, const std::string& field) {

@@ -72,8 +72,9 @@ nlohmann::json datum(const ParetoPoint& p) {
 }
 
 nlohmann::json status_opacity() {
+  // Ordinal, not nominal: vega-lite warns about opacity on an unordered field.
   return {{"field", "status"},
-          {"type", "nominal"},
+          {"type", "ordinal"},
           {"title", "Pareto (within source)"},
           {"scale", {{"domain", {"frontier", "dominated"}}, {"range", {1.0, 0.22}}}}};
 }
