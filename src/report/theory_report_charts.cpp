@@ -46,10 +46,14 @@ ReportChart theory_report_chart(std::span<const ResultRow> rows,
                          {"type", "quantitative"},
                          {"scale", {{"type", "log"}}},
                          {"title", "measured fps / predicted fps (L0 roofline)"}};
-  nlohmann::json box{{"mark", {{"type", "boxplot"}, {"extent", "min-max"}, {"opacity", 0.5}}},
+  nlohmann::json box{{"mark",
+                      {{"type", "boxplot"},
+                       {"extent", "min-max"},
+                       {"opacity", 0.6},
+                       {"median", {{"color", "black"}}}}},
                      {"encoding", {{"y", y}, {"x", x}, {"color", source_color()}}}};
   nlohmann::json points{
-      {"mark", {{"type", "tick"}, {"opacity", 0.45}, {"thickness", 1}}},
+      {"mark", {{"type", "tick"}, {"opacity", 0.3}, {"thickness", 1}}},
       {"encoding",
        {{"y", y},
         {"x", x},
@@ -64,7 +68,8 @@ ReportChart theory_report_chart(std::span<const ResultRow> rows,
   nlohmann::json one{{"data", {{"values", {nlohmann::json::object()}}}},
                      {"mark", {{"type", "rule"}, {"strokeDash", {4, 3}}, {"color", "#555"}}},
                      {"encoding", {{"x", {{"datum", 1}}}}}};
-  spec["layer"] = {box, points, one};
+  // The boxes over the points, so the quartiles stay visible among hundreds of ticks.
+  spec["layer"] = {points, box, one};
   chart.spec = std::move(spec);
   return chart;
 }
