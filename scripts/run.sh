@@ -3,7 +3,8 @@
 # benchmark campaign (data/sweeps/campaign.toml: MLP and CNV at all four pruning scales on the CPU
 # backends) into results.db; import the paper's 974 published points beside them; write the L0
 # analysis, rooflines, exports and the analyses of the stored rows (Pareto, box statistics,
-# orthogonality, pruning speedup, theory vs measurement) to out/ and print a summary.
+# orthogonality, pruning speedup, theory vs measurement) to out/, print a summary, and end by
+# writing the HTML report out/report.html and printing its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -39,3 +40,8 @@ echo
 echo "results: $db (our rows and the paper's; qutibench results --db $db), out/results.csv,"
 echo "  out/results.json, out/campaign.txt, out/{pareto,box,orthogonality,speedup,theory}.csv,"
 echo "  out/analysis.csv, out/analysis.json, out/roofline*.svg"
+
+# The report: every analysis above as one self-contained HTML page (docs/report.md).
+report=$($qtb report --db "$db" -o out/report.html)
+echo
+echo "report: $report"

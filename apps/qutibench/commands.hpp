@@ -15,5 +15,7 @@ void register_sweep(CLI::App& app);
 void register_analyze_results(CLI::App& app);
 // `qutibench datasets` (datasets_command.cpp).
 void register_datasets(CLI::App& app);
+// `qutibench report` (report_command.cpp).
+void register_report(CLI::App& app);
 
 }  // namespace qtb::app

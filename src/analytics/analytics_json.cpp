@@ -125,13 +125,19 @@ nlohmann::json to_json(const PredictionError& error) {
                       {"deployment", to_json(p.deployment)},
                       {"measured_fps", p.measured_fps},
                       {"predicted_fps", p.predicted_fps},
-                      {"ratio", p.ratio}});
+                      {"ratio", p.ratio},
+                      {"predicted_by", p.predicted_by}});
   }
   nlohmann::json platforms = nlohmann::json::array();
   for (const PredictionSummary& s : error.platforms)
     platforms.push_back(
         {{"source", s.source}, {"platform", s.platform}, {"ratio", to_json(s.ratio)}});
-  return {{"analysis", "theory"}, {"rows", platforms}, {"points", points}};
+  nlohmann::json unpredicted = nlohmann::json::object();
+  for (const auto& [reason, count] : error.unpredicted) unpredicted[reason] = count;
+  return {{"analysis", "theory"},
+          {"rows", platforms},
+          {"points", points},
+          {"unpredicted", unpredicted}};
 }
 
 }  // namespace qtb::analytics

@@ -1,26 +1,58 @@
 #include "analytics/prediction_error.hpp"
 
-#include <map>
+#include <fmt/format.h>
+
+#include <optional>
+#include <tuple>
 #include <utility>
 
-namespace qtb::analytics {
+#include "analytics/catalog_prediction.hpp"
 
-PredictionError prediction_error(std::span<const ResultRow> rows) {
+namespace qtb::analytics {
+namespace {
+
+PredictionError collect(std::span<const ResultRow> rows, CatalogPredictor* predictor) {
   PredictionError out;
   std::map<std::pair<std::string, std::string>, std::vector<double>> ratios;
   for (const ResultRow& row : rows) {
     if (!is_measurement(row)) continue;
     const auto fps = fps_of(row);
-    if (!fps || !row.predicted_fps || *row.predicted_fps <= 0) continue;
-    PredictionPoint p{row.source,    row.topology,       row.platform,
-                      row.precision, row.prune,          deployment_of(row),
-                      *fps,          *row.predicted_fps, *fps / *row.predicted_fps};
-    ratios[{row.source, row.platform}].push_back(p.ratio);
-    out.points.push_back(std::move(p));
+    if (!fps) continue;
+    std::optional<double> predicted;
+    std::string predicted_by = "stored";
+    if (row.predicted_fps && *row.predicted_fps > 0) {
+      predicted = row.predicted_fps;
+    } else if (predictor) {
+      const CatalogPrediction p = predictor->predict_row(row);
+      if (p.fps) {
+        predicted = p.fps;
+        predicted_by = "catalog";
+      } else {
+        ++out.unpredicted[p.reason];
+      }
+    }
+    if (!predicted) continue;
+    PredictionPoint point{row.source,        row.topology,       row.platform, row.precision,
+                          row.prune,         deployment_of(row), *fps,         *predicted,
+                          *fps / *predicted, predicted_by};
+    ratios[{row.source, row.platform}].push_back(point.ratio);
+    out.points.push_back(std::move(point));
   }
   for (auto& [key, values] : ratios)
     out.platforms.push_back({key.first, key.second, *summarize(std::move(values))});
   return out;
+}
+
+}  // namespace
+
+PredictionError prediction_error(std::span<const ResultRow> rows) {
+  return collect(rows, nullptr);
+}
+
+PredictionError prediction_error(std::span<const ResultRow> rows,
+                                 std::span<const Platform> catalog) {
+  CatalogPredictor predictor(catalog);
+  return collect(rows, &predictor);
 }
 
 }  // namespace qtb::analytics

@@ -1,0 +1,50 @@
+#pragma once
+// The L0 roofline prediction of a result row, computed from the platform catalog and the cost
+// model at analysis time: the zoo's graph of (topology, prune), its cost at the row's precision
+// under the paper's storage model (weights off chip, activations on chip; by default batch 1, the
+// same as at measurement time in src/measure), and Eq. 1 on the catalog's platform and op mode.
+// Used for rows that carry no stored prediction (the paper's) and to place measured points on a
+// roofline. Graphs and costs are cached: many rows share a variant.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+
+#include "cost/cost.hpp"
+#include "measure/result_row.hpp"
+#include "platform/platform.hpp"
+#include "roofline/roofline.hpp"
+
+namespace qtb::analytics {
+
+struct CatalogPrediction {
+  std::optional<double> fps;  // predicted inputs/s; empty when it cannot be predicted
+  std::string reason;         // why not (empty when predicted)
+  Prediction prediction;      // the roofline detail (oi and peak in the type it runs in, bound)
+  std::int64_t ops = 0;       // ops per input of the variant (cost model)
+};
+
+class CatalogPredictor {
+ public:
+  explicit CatalogPredictor(std::span<const Platform> catalog);
+  // `weights_batch`: inputs per weight read (StorageModel::batch). 1 is the paper's model and the
+  // one stored predictions use; the row's own batch gives the OI of its deployment point.
+  CatalogPrediction predict_row(const ResultRow& row, std::int64_t weights_batch = 1);
+  // The catalog entry named `name` (case-insensitive), or nullptr.
+  const Platform* find_platform(const std::string& name) const;
+
+ private:
+  struct Variant {
+    std::optional<Graph> graph;  // empty when the zoo has no such topology
+    std::string error;
+  };
+  const Variant& variant(const std::string& topology, double prune);
+
+  std::span<const Platform> catalog_;
+  std::map<std::pair<std::string, double>, Variant> graphs_;
+  std::map<std::tuple<std::string, double, std::string, std::int64_t>, NetworkCost> costs_;
+};
+
+}  // namespace qtb::analytics

@@ -1,0 +1,19 @@
+#pragma once
+// The report as one self-contained HTML page: vega, vega-lite and vega-embed inlined, every chart's
+// Vega-Lite spec (data inlined) in a JSON <script>, the page script (data/report/report-page.js)
+// that embeds them, filters them by task, platform and source, fills the "best variant" table
+// and writes #qtb-status (data-charts, data-rendered, data-errors, data-done) for tests.
+#include <string>
+
+#include "report/report.hpp"
+#include "report/vega_scripts.hpp"
+
+namespace qtb {
+
+std::string render_report_html(const Report& report, const VegaScripts& scripts,
+                               const std::string& page_script);
+
+// JSON that is safe inside <script>: every '<' written as \u003c, so no "</script>" can end it.
+std::string script_safe_json(const nlohmann::json& value);
+
+}  // namespace qtb
