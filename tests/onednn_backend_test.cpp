@@ -133,7 +133,9 @@ TEST(OnednnBackend, StatesWhatItRunsAndRefusesTheRest) {
   const BackendCapabilities caps = backend->capabilities();
   EXPECT_EQ(caps.precisions, (std::vector<Precision>{kFp32, kBf16, kInt8}));
   EXPECT_GE(caps.max_threads, 1);
-  EXPECT_EQ(std::count(caps.layers.begin(), caps.layers.end(), OpKind::Quantizer), 0);
+  // Quantizer nodes fold into the INT8 network; at float precisions they are refused.
+  EXPECT_EQ(std::count(caps.layers.begin(), caps.layers.end(), OpKind::Quantizer), 1);
+  EXPECT_FALSE(caps.float_quantizers);
 
   Graph g = build_topology("mlp", 0.125);
   fill_random_weights(g, 1);
@@ -148,6 +150,13 @@ TEST(OnednnBackend, StatesWhatItRunsAndRefusesTheRest) {
   q.dense(q.quantizer(q.flatten(q.input(Shape{4, 1, 1})), QuantizerAttrs{}), DenseAttrs{2, false});
   fill_random_weights(q, 1);
   EXPECT_THROW(backend->compile(q, kFp32, options(1)), UnsupportedError);
+  Graph folded("folded quantizer");  // dense -> relu -> quantizer folds into one INT8 layer
+  const int hidden = folded.activation(
+      folded.dense(folded.flatten(folded.input(Shape{4, 1, 1})), DenseAttrs{3, false}),
+      ActivationKind::ReLU);
+  folded.dense(folded.quantizer(hidden, QuantizerAttrs{8, false, 0.05f}), DenseAttrs{2, false});
+  fill_random_weights(folded, 1);
+  EXPECT_NO_THROW(backend->compile(folded, kInt8, options(1)));
 
   const auto model = backend->compile(g, kFp32, options(1));
   std::vector<std::int32_t> acc(10);

@@ -186,6 +186,7 @@ void register_commands(CLI::App& app) {
   register_sweep(app);
   register_analyze_results(app);
   register_datasets(app);
+  register_optimize(app);
   register_report(app);
 }
 

@@ -11,8 +11,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"qutibench: evaluate pruned and quantized neural networks on many platforms"};
-  app.set_version_flag("--version", std::string(QTB_VERSION) + " (" +
-                                        qtb::collect_provenance({}).git_commit + ")");
+  app.set_version_flag(
+      "--version", std::string(QTB_VERSION) + " (" + qtb::collect_provenance({}).git_commit + ")");
   app.require_subcommand(1);
   qtb::app::set_command_line(argc, argv);
   qtb::app::register_commands(app);

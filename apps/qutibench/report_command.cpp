@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "measure/provenance.hpp"
 #include "platform/catalog.hpp"
 #include "report/report.hpp"
 #include "report/report_html.hpp"
@@ -54,7 +55,7 @@ std::vector<std::string> provenance(const Options& o, const ReportSelection& sel
                   selection.source),
       fmt::format("Written {:%Y-%m-%d %H:%M:%S} UTC by qutibench {} ({}). Throughput and latency "
                   "are compute figures (docs/analytics.md); predicted values are labelled as such.",
-                  now, QTB_VERSION, QTB_GIT_COMMIT)};
+                  now, QTB_VERSION, collect_provenance({}).git_commit)};
 }
 
 void run(const Options& o) {

@@ -34,11 +34,14 @@ void register_run(CLI::App& app) {
                       "data set's test split after timing");
   command->add_option("--dataset", o->dataset,
                       "data set for the accuracy run (default: the model file's; none: skip it)");
-  command->add_option("--accuracy-limit", o->accuracy_limit,
-                      "test images of the accuracy run (0: all)")
+  command
+      ->add_option("--accuracy-limit", o->accuracy_limit,
+                   "test images of the accuracy run (0: all)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--prune", p.prune, "pruning scale in (0, 1] (from the model file when one is given)")
+  command
+      ->add_option("--prune", p.prune,
+                   "pruning scale in (0, 1] (from the model file when one is given)")
       ->capture_default_str();
   command->add_option("--precision", o->precision,
                       "FP32, FP16, BF16, INT8, WxAy (default: the model file's, else FP32)");

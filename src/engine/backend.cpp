@@ -19,6 +19,16 @@ void check_supported(const Backend& backend, const Graph& graph, const Precision
                                          backend.name(), to_string(node.kind), node.name));
     }
   }
+  if (is_float(precision.weights) && !caps.float_quantizers) {
+    for (const auto& node : graph.nodes()) {
+      if (node.kind == OpKind::Quantizer) {
+        throw UnsupportedError(fmt::format(
+            "backend {} runs quantizer nodes only at integer precisions (node '{}'); run the "
+            "variant at its own precision, or on the reference backend",
+            backend.name(), node.name));
+      }
+    }
+  }
   if (options.threads < 1 || options.threads > caps.max_threads) {
     throw UnsupportedError(fmt::format("backend {} supports 1 to {} threads, asked for {}",
                                        backend.name(), caps.max_threads, options.threads));

@@ -64,6 +64,9 @@ struct BackendCapabilities {
   std::vector<Precision> precisions;  // those it runs (natively or in a carrier it names)
   std::vector<OpKind> layers;         // node kinds it executes
   int max_threads = 1;
+  // Quantizer nodes fold into the integer network at integer precisions (lower()); at float
+  // precisions they must be executed as fake quantization, which only some backends do.
+  bool float_quantizers = false;
 };
 
 class Backend {

@@ -9,9 +9,9 @@
 #include "cost/cost.hpp"
 #include "data/locate.hpp"
 #include "engine/random_weights.hpp"
+#include "engine/registry.hpp"
 #include "graph/model_file.hpp"
 #include "measure/accuracy.hpp"
-#include "engine/registry.hpp"
 #include "measure/peak_memory.hpp"
 #include "optimize/synaptic_pruning.hpp"
 #include "roofline/roofline.hpp"
@@ -83,8 +83,9 @@ Graph prepare_graph(const DeploymentPoint& point) {
   check_scenario(point.resolved_scenario(), point.batch, point.streams);
   const auto backend = make_backend(point.backend);
   if (!point.accuracy_dataset.empty() && point.model_file.empty()) {
-    throw InputError("an accuracy run needs trained weights: give a model file (qutibench "
-                     "optimize makes them)");
+    throw InputError(
+        "an accuracy run needs trained weights: give a model file (qutibench "
+        "optimize makes them)");
   }
   Graph graph = build_topology(point.topology, point.prune);
   if (point.model_file.empty()) {
@@ -92,9 +93,9 @@ Graph prepare_graph(const DeploymentPoint& point) {
   } else {
     ModelFile file = load_model(point.model_file);
     if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
-      throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}",
-                                   point.model_file, file.metadata.topology, file.metadata.prune,
-                                   point.topology, point.prune));
+      throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
+                                   file.metadata.topology, file.metadata.prune, point.topology,
+                                   point.prune));
     }
     graph = std::move(file.graph);
   }
@@ -186,8 +187,8 @@ ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& cont
     notes.push_back(
         fmt::format("seeded random weights (seed {}); synthetic inputs, no accuracy", point.seed));
   } else {
-    notes.push_back(fmt::format("trained weights from {}; timed on synthetic inputs",
-                                point.model_file));
+    notes.push_back(
+        fmt::format("trained weights from {}; timed on synthetic inputs", point.model_file));
   }
   if (point.sparsity > 0) notes.push_back(fmt::format("synaptic sparsity {}", point.sparsity));
   if (!info.notes.empty()) notes.push_back(info.notes);
@@ -196,8 +197,8 @@ ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& cont
   fill_theory(row, graph, point, context);
   if (!point.accuracy_dataset.empty()) {
     fill_accuracy(row, graph, point);
-    notes.push_back(fmt::format("accuracy on the {} test images of {}", *row.accuracy_samples,
-                                row.dataset));
+    notes.push_back(
+        fmt::format("accuracy on the {} test images of {}", *row.accuracy_samples, row.dataset));
   }
   row.notes = fmt::format("{}", fmt::join(notes, "; "));
   stamp(row, context.provenance);

@@ -14,9 +14,10 @@ constexpr const char* kPreferredBackends[] = {"onednn", "lowbit", "gemmlowp", "s
 // The accuracy run is not timed: large batches only make it quicker.
 constexpr std::int64_t kAccuracyBatch = 100;
 
-CompileOptions accuracy_options(int threads) {
+// `threads`, or fewer where the backend has fewer (the reference runs one).
+CompileOptions accuracy_options(const Backend& backend, int threads) {
   CompileOptions options;
-  options.threads = threads;
+  options.threads = std::min(threads, backend.capabilities().max_threads);
   options.max_batch = kAccuracyBatch;
   return options;
 }
@@ -24,18 +25,19 @@ CompileOptions accuracy_options(int threads) {
 AccuracyResult accuracy_on(const std::string& backend, const Graph& graph,
                            const Precision& precision, const DataSet& test, int threads,
                            std::int64_t limit) {
-  const auto model = make_backend(backend)->compile(graph, precision, accuracy_options(threads));
+  const auto engine = make_backend(backend);
+  const auto model = engine->compile(graph, precision, accuracy_options(*engine, threads));
   return measure_accuracy(*model, test, kAccuracyBatch, limit);
 }
 
 }  // namespace
 
-std::vector<std::string> backends_for(const Graph& graph, const Precision& precision,
-                                      int threads) {
+std::vector<std::string> backends_for(const Graph& graph, const Precision& precision, int threads) {
   std::vector<std::string> names;
   for (const char* name : kPreferredBackends) {
     try {
-      check_supported(*make_backend(name), graph, precision, accuracy_options(threads));
+      const auto backend = make_backend(name);
+      check_supported(*backend, graph, precision, accuracy_options(*backend, threads));
       names.emplace_back(name);
     } catch (const UnsupportedError&) {
       // not this one

@@ -11,18 +11,18 @@ namespace qtb {
 namespace {
 
 constexpr std::string_view kRecipeKeys[] = {
-    "epochs",     "batch_size", "optimizer",   "learning_rate", "momentum",
-    "weight_decay", "schedule", "step_epochs", "step_gamma",    "train_limit"};
+    "epochs",       "batch_size", "optimizer",   "learning_rate", "momentum",
+    "weight_decay", "schedule",   "step_epochs", "step_gamma",    "train_limit"};
 
 class VariantReader : TomlReader {
  public:
   VariantReader(const toml::table& root, std::string file) : TomlReader(root, std::move(file)) {}
 
   VariantMatrixConfig read() {
-    check_known_keys(root_, "",
-                     {"topology", "dataset", "output", "scales", "precisions", "pruning",
-                      "qat_init", "seed", "threads", "test_limit", "train", "qat", "fine_tune",
-                      "quantize"});
+    check_known_keys(
+        root_, "",
+        {"topology", "dataset", "output", "scales", "precisions", "pruning", "qat_init", "seed",
+         "threads", "test_limit", "train", "qat", "fine_tune", "quantize"});
     VariantMatrixConfig c;
     c.topology = required_string("topology");
     try {
@@ -55,7 +55,8 @@ class VariantReader : TomlReader {
     }
     if (const toml::node* node = root_.get("qat_init")) {
       const std::string init = string_value(node, "qat_init");
-      if (init != "fp32" && init != "scratch") fail(node, "qat_init", "expected \"fp32\" or \"scratch\"");
+      if (init != "fp32" && init != "scratch")
+        fail(node, "qat_init", "expected \"fp32\" or \"scratch\"");
       c.qat_from_fp32 = init == "fp32";
     }
     c.seed = static_cast<std::uint64_t>(integer(root_, "seed", 1, 0));
@@ -103,7 +104,8 @@ class VariantReader : TomlReader {
                             TrainOptions o) const {
     for (const auto& [key, value] : table) {
       if (value.is_table()) continue;  // per-precision sub-tables, read by the caller
-      if (std::find(std::begin(kRecipeKeys), std::end(kRecipeKeys), key.str()) == std::end(kRecipeKeys)) {
+      if (std::find(std::begin(kRecipeKeys), std::end(kRecipeKeys), key.str()) ==
+          std::end(kRecipeKeys)) {
         fail(&value, prefix + std::string(key.str()), "unknown field");
       }
     }

@@ -11,14 +11,12 @@
 //                                      # scratch (how the paper's MLP/CNV scales were made);
 //                                      # "filter-l1" prunes the scale-1 FP32 model by L1 norm
 //                                      # and fine-tunes it ([fine_tune])
-//   qat_init = "fp32"                  # WxAy start from the FP32 model of their scale, or "scratch"
-//   seed = 1
-//   threads = 2
-//   test_limit = 0                     # test images for the accuracy (0: the whole test set)
-//   [train]                            # recipe of every training from scratch (TrainOptions)
-//   epochs = 10, batch_size = 100, optimizer = "adam", learning_rate = 0.001, momentum = 0.9,
-//   weight_decay = 0, schedule = "cosine", step_epochs = 0, step_gamma = 0.1, train_limit = 0
-//   [train.W1A1]                       # per-precision overrides of [train]
+//   qat_init = "fp32"                  # WxAy start from the FP32 model of their scale, or
+//   "scratch" seed = 1 threads = 2 test_limit = 0                     # test images for the
+//   accuracy (0: the whole test set) [train]                            # recipe of every training
+//   from scratch (TrainOptions) epochs = 10, batch_size = 100, optimizer = "adam", learning_rate =
+//   0.001, momentum = 0.9, weight_decay = 0, schedule = "cosine", step_epochs = 0, step_gamma =
+//   0.1, train_limit = 0 [train.W1A1]                       # per-precision overrides of [train]
 //   [qat]                              # recipe of QAT from the FP32 model (qat_init = "fp32"),
 //                                      # over [train]; [qat.W1A1] overrides it per precision
 //   [fine_tune]                        # recipe of the fine-tuning after filter pruning
@@ -53,9 +51,9 @@ struct VariantMatrixConfig {
   std::uint64_t seed = 1;
   int threads = 2;
   std::int64_t test_limit = 0;
-  TrainOptions train;                                 // from scratch
-  TrainOptions qat;                                   // QAT from the FP32 model
-  TrainOptions fine_tune;                             // after filter pruning
+  TrainOptions train;                                      // from scratch
+  TrainOptions qat;                                        // QAT from the FP32 model
+  TrainOptions fine_tune;                                  // after filter pruning
   std::map<std::string, TrainOptions> train_by_precision;  // [train.X] merged over [train]
   std::map<std::string, TrainOptions> qat_by_precision;    // [train.X] merged over [qat]
   PtqOptions quantize;

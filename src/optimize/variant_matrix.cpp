@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "core/error.hpp"
@@ -47,8 +48,8 @@ class MatrixRunner {
       Variant fp32 = fp32_model(scale);
       if (!fp32.reused) {
         // Saved at once: the other precisions and the pruned scales derive from the file.
-        fp32.accuracy = measure_and_save(fp32.made, test_set_, config_.threads,
-                                         config_.test_limit, variant_model_path(config_, scale, fp32_precision));
+        fp32.accuracy = measure_and_save(fp32.made, test_set_, config_.threads, config_.test_limit,
+                                         variant_model_path(config_, scale, fp32_precision));
       }
       if (std::find(config_.scales.begin(), config_.scales.end(), scale) == config_.scales.end()) {
         continue;  // made only as the parent of the pruned scales
@@ -88,10 +89,12 @@ class MatrixRunner {
       ModelFile file = load_model(path);
       if (file.metadata.recipe == recipe) {
         say(fmt::format("{}: resumed from {}", label(scale, precision), path.string()));
-        return {{std::move(file.graph), std::move(file.metadata), 0, 0}, true, std::nullopt};
+        const auto stored = nlohmann::json::parse(recipe);
+        const int epochs = stored.contains("train") ? stored["train"].value("epochs", 0) : 0;
+        return {{std::move(file.graph), std::move(file.metadata), 0, epochs}, true, std::nullopt};
       }
-      say(fmt::format("{}: {} was made by another recipe; making it again",
-                      label(scale, precision), path.string()));
+      say(fmt::format("{}: {} was made by another recipe; making it again", label(scale, precision),
+                      path.string()));
     }
     say(fmt::format("{}: {}", label(scale, precision), what));
     return {make(), false, std::nullopt};
@@ -141,42 +144,28 @@ class MatrixRunner {
     }
     const TrainOptions options = config_.recipe(precision, config_.qat_from_fp32);
     if (!config_.qat_from_fp32) {
-      return obtain(scale, precision, training_recipe("scratch", options),
-                    fmt::format("quantization-aware training from scratch, {} epochs",
-                                options.epochs),
-                    [&] {
-                      return train_from_scratch(config_.topology, scale, train_set_, options,
-                                                observer(scale, precision));
-                    });
+      return obtain(
+          scale, precision, training_recipe("scratch", options),
+          fmt::format("quantization-aware training from scratch, {} epochs", options.epochs), [&] {
+            return train_from_scratch(config_.topology, scale, train_set_, options,
+                                      observer(scale, precision));
+          });
     }
-    return obtain(scale, precision, training_recipe("qat", options, parent.metadata.created_at),
-                  fmt::format("quantization-aware training from {}, {} epochs", from.name,
-                              options.epochs),
-                  [&] { return train_from(from, train_set_, options, observer(scale, precision)); });
+    return obtain(
+        scale, precision, training_recipe("qat", options, parent.metadata.created_at),
+        fmt::format("quantization-aware training from {}, {} epochs", from.name, options.epochs),
+        [&] { return train_from(from, train_set_, options, observer(scale, precision)); });
   }
 
   VariantOutcome measure(Variant variant, double scale, const Precision& precision) {
-    VariantOutcome out;
-    out.topology = config_.topology;
-    out.scale = scale;
-    out.precision = precision;
-    out.dataset = test_set_.name;
-    out.method = variant.made.metadata.method;
-    out.model_file = variant_model_path(config_, scale, precision);
-    out.reused = variant.reused;
-    out.make_seconds = variant.made.seconds;
-    out.epochs = variant.made.epochs;
+    const auto path = variant_model_path(config_, scale, precision);
     const VariantAccuracy accuracy =
         variant.accuracy ? *variant.accuracy
-        : variant.reused ? measure_variant_accuracy(variant.made.graph, precision, test_set_,
-                                                    config_.threads, config_.test_limit, true)
-                         : measure_and_save(variant.made, test_set_, config_.threads,
-                                            config_.test_limit, out.model_file);
-    out.backend = accuracy.backend;
-    out.samples = accuracy.result.samples;
-    out.top1_correct = accuracy.result.top1_correct;
-    out.top1_interval = accuracy.result.top1_interval95();
-    out.agreement = accuracy.agreement;
+        : variant.reused
+            ? measure_variant_accuracy(variant.made.graph, precision, test_set_, config_.threads,
+                                       config_.test_limit, true)
+            : measure_and_save(variant.made, test_set_, config_.threads, config_.test_limit, path);
+    const VariantOutcome out = make_outcome(variant.made, accuracy, path, variant.reused);
     say(fmt::format("{}: top-1 {:.2f} % [{:.2f}, {:.2f}] on {} {} test images ({})",
                     label(scale, precision), 100.0 * out.top1(), 100.0 * out.top1_interval.low,
                     100.0 * out.top1_interval.high, out.samples, out.dataset, out.backend));
@@ -190,6 +179,27 @@ class MatrixRunner {
 };
 
 }  // namespace
+
+VariantOutcome make_outcome(const MadeVariant& variant, const VariantAccuracy& accuracy,
+                            const std::filesystem::path& model_file, bool reused) {
+  const ModelMetadata& m = variant.metadata;
+  VariantOutcome out;
+  out.topology = m.topology;
+  out.scale = m.prune;
+  out.precision = parse_precision(m.precision);
+  out.dataset = accuracy.result.dataset;
+  out.method = m.method;
+  out.model_file = model_file;
+  out.reused = reused;
+  out.make_seconds = variant.seconds;
+  out.epochs = variant.epochs;
+  out.backend = accuracy.backend;
+  out.samples = accuracy.result.samples;
+  out.top1_correct = accuracy.result.top1_correct;
+  out.top1_interval = accuracy.result.top1_interval95();
+  out.agreement = accuracy.agreement;
+  return out;
+}
 
 std::filesystem::path variant_model_path(const VariantMatrixConfig& config, double scale,
                                          const Precision& precision) {

@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "optimize/variant_accuracy.hpp"
-#include "train/train.hpp"
+#include "optimize/variant_steps.hpp"
 #include "optimize/variant_config.hpp"
+#include "train/train.hpp"
 
 namespace qtb {
 
@@ -25,11 +26,11 @@ struct VariantOutcome {
   std::string dataset;
   std::string method;  // how the model was made
   std::filesystem::path model_file;
-  bool reused = false;        // resumed from an existing model file
-  double make_seconds = 0;    // training / pruning / calibration wall time (0 when reused)
-  int epochs = 0;             // trained epochs (0 for post-training quantization)
-  std::string backend;        // that measured the accuracy
-  std::int64_t samples = 0;   // test images
+  bool reused = false;       // resumed from an existing model file
+  double make_seconds = 0;   // training / pruning / calibration wall time (0 when reused)
+  int epochs = 0;            // trained epochs (0 for post-training quantization)
+  std::string backend;       // that measured the accuracy
+  std::int64_t samples = 0;  // test images
   std::int64_t top1_correct = 0;
   ProportionInterval top1_interval;
   std::vector<BackendAgreement> agreement;  // integer precisions: the other exact backends
@@ -43,6 +44,10 @@ struct MatrixProgress {
   std::function<void(const std::string& line)> message;  // one line per step
   std::function<void(const std::string& variant, const EpochStats& epoch)> epoch;
 };
+
+// The outcome row of one variant (also for the single-step commands).
+VariantOutcome make_outcome(const MadeVariant& variant, const VariantAccuracy& accuracy,
+                            const std::filesystem::path& model_file, bool reused);
 
 // The model file of a variant: OUTPUT/<topology>-s<scale>-<precision>.safetensors.
 std::filesystem::path variant_model_path(const VariantMatrixConfig& config, double scale,

@@ -99,9 +99,8 @@ std::string ptq_recipe(const PtqOptions& options, const std::string& parent_crea
       .dump();
 }
 
-MadeVariant train_from_scratch(const std::string& topology, double scale,
-                               const DataSet& train_set, const TrainOptions& options,
-                               const EpochObserver& on_epoch) {
+MadeVariant train_from_scratch(const std::string& topology, double scale, const DataSet& train_set,
+                               const TrainOptions& options, const EpochObserver& on_epoch) {
   ModelMetadata metadata =
       new_metadata(topology, scale, options.precision, train_set.name, options.seed);
   metadata.method = is_float(options.precision.weights)
@@ -112,16 +111,17 @@ MadeVariant train_from_scratch(const std::string& topology, double scale,
                  std::move(metadata));
 }
 
-MadeVariant train_from(const Parent& parent, const DataSet& train_set,
-                       const TrainOptions& options, const EpochObserver& on_epoch) {
+MadeVariant train_from(const Parent& parent, const DataSet& train_set, const TrainOptions& options,
+                       const EpochObserver& on_epoch) {
   check_dataset(parent, train_set);
   ModelMetadata metadata =
       derived_metadata(parent, parent.file.metadata.prune, options.precision, options.seed);
   const bool qat = !is_float(options.precision.weights);
-  metadata.method = fmt::format("{} from {} ({})", qat ? "quantization-aware training" : "fine-tuning",
-                                parent.name, parent.file.metadata.precision);
-  metadata.recipe = training_recipe(qat ? "qat" : "fine-tune", options,
-                                    parent.file.metadata.created_at);
+  metadata.method =
+      fmt::format("{} from {} ({})", qat ? "quantization-aware training" : "fine-tuning",
+                  parent.name, parent.file.metadata.precision);
+  metadata.recipe =
+      training_recipe(qat ? "qat" : "fine-tune", options, parent.file.metadata.created_at);
   return trained(parent.file.graph, train_set, options, on_epoch, std::move(metadata));
 }
 
@@ -135,8 +135,8 @@ MadeVariant prune_filters(const Parent& parent, double scale, const DataSet& tra
   ModelMetadata metadata = derived_metadata(parent, scale, fine_tune.precision, fine_tune.seed);
   metadata.method = fmt::format("filter pruning (L1 norm) of {} to scale {}, fine-tuned {} epochs",
                                 parent.name, scale, fine_tune.epochs);
-  metadata.recipe = training_recipe("filter-l1 + fine-tune", fine_tune,
-                                    parent.file.metadata.created_at);
+  metadata.recipe =
+      training_recipe("filter-l1 + fine-tune", fine_tune, parent.file.metadata.created_at);
   MadeVariant made{pruned.graph, std::move(metadata), 0, 0};
   if (fine_tune.epochs > 0) {
     made = trained(pruned.graph, train_set, fine_tune, on_epoch, std::move(made.metadata));
@@ -156,11 +156,12 @@ MadeVariant prune_synaptic(const Parent& parent, double sparsity, const DataSet&
   options.freeze_zero_weights = true;
   ModelMetadata metadata =
       derived_metadata(parent, parent.file.metadata.prune, options.precision, options.seed);
-  metadata.method = fmt::format("synaptic pruning (magnitude) of {} to sparsity {}, fine-tuned "
-                                "{} epochs with the zeros kept",
-                                parent.name, sparsity, options.epochs);
-  metadata.recipe = training_recipe("synaptic + fine-tune", options,
-                                    parent.file.metadata.created_at);
+  metadata.method = fmt::format(
+      "synaptic pruning (magnitude) of {} to sparsity {}, fine-tuned "
+      "{} epochs with the zeros kept",
+      parent.name, sparsity, options.epochs);
+  metadata.recipe =
+      training_recipe("synaptic + fine-tune", options, parent.file.metadata.created_at);
   MadeVariant made{graph, std::move(metadata), 0, 0};
   if (options.epochs > 0) {
     made = trained(graph, train_set, options, on_epoch, std::move(made.metadata));
@@ -179,22 +180,22 @@ MadeVariant quantize(const Parent& parent, const DataSet& calibration, const Ptq
   metadata.method =
       is_float(options.precision.weights)
           ? fmt::format("post-training cast of {} (weights rounded by the backend)", parent.name)
-          : fmt::format("post-training quantization of {}: per-channel weights, activations by "
-                        "{} on {} training images",
-                        parent.name,
-                        options.method == CalibrationMethod::percentile
-                            ? fmt::format("the {} percentile", options.percentile)
-                            : std::string("min/max"),
-                        std::min(options.calibration_images, calibration.size()));
+          : fmt::format(
+                "post-training quantization of {}: per-channel weights, activations by "
+                "{} on {} training images",
+                parent.name,
+                options.method == CalibrationMethod::percentile
+                    ? fmt::format("the {} percentile", options.percentile)
+                    : std::string("min/max"),
+                std::min(options.calibration_images, calibration.size()));
   metadata.recipe = ptq_recipe(options, parent.file.metadata.created_at);
   return {std::move(result.graph), std::move(metadata), seconds_since(begin), 0};
 }
 
 VariantAccuracy measure_and_save(MadeVariant& variant, const DataSet& test, int threads,
                                  std::int64_t test_limit, const std::filesystem::path& path) {
-  const VariantAccuracy accuracy =
-      measure_variant_accuracy(variant.graph, parse_precision(variant.metadata.precision), test,
-                               threads, test_limit, true);
+  const VariantAccuracy accuracy = measure_variant_accuracy(
+      variant.graph, parse_precision(variant.metadata.precision), test, threads, test_limit, true);
   record_accuracy(variant.metadata, accuracy);
   save_model(path, variant.graph, variant.metadata);
   return accuracy;

@@ -37,12 +37,11 @@ std::string training_recipe(std::string_view kind, const TrainOptions& options,
                             const std::string& parent_created_at = {});
 std::string ptq_recipe(const PtqOptions& options, const std::string& parent_created_at);
 
-MadeVariant train_from_scratch(const std::string& topology, double scale,
-                               const DataSet& train_set, const TrainOptions& options,
-                               const EpochObserver& on_epoch = {});
+MadeVariant train_from_scratch(const std::string& topology, double scale, const DataSet& train_set,
+                               const TrainOptions& options, const EpochObserver& on_epoch = {});
 // Quantization-aware training (options.precision integer) or fine-tuning (FP32) of the parent.
-MadeVariant train_from(const Parent& parent, const DataSet& train_set,
-                       const TrainOptions& options, const EpochObserver& on_epoch = {});
+MadeVariant train_from(const Parent& parent, const DataSet& train_set, const TrainOptions& options,
+                       const EpochObserver& on_epoch = {});
 // L1 filter pruning of an FP32 parent to the zoo's widths at `scale`, then fine-tuning
 // (fine_tune.epochs may be 0).
 MadeVariant prune_filters(const Parent& parent, double scale, const DataSet& train_set,

@@ -20,9 +20,10 @@ class OnednnBackend final : public Backend {
     BackendCapabilities caps;
     caps.precisions = {Precision::uniform(DataType::FP32), Precision::uniform(DataType::BF16),
                        Precision::uniform(DataType::INT8)};
-    caps.layers = {OpKind::Input,   OpKind::Conv2d,        OpKind::Dense,     OpKind::MaxPool,
-                   OpKind::AvgPool, OpKind::GlobalAvgPool, OpKind::BatchNorm, OpKind::Activation,
-                   OpKind::Add,     OpKind::Concat,        OpKind::Flatten,   OpKind::Softmax};
+    caps.layers = {OpKind::Input,    OpKind::Conv2d,        OpKind::Dense,     OpKind::MaxPool,
+                   OpKind::AvgPool,  OpKind::GlobalAvgPool, OpKind::BatchNorm, OpKind::Activation,
+                   OpKind::Add,      OpKind::Concat,        OpKind::Flatten,   OpKind::Softmax,
+                   OpKind::Quantizer};
     caps.max_threads =
         std::max({1, static_cast<int>(std::thread::hardware_concurrency()), omp_get_num_procs()});
     return caps;

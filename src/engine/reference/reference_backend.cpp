@@ -167,7 +167,8 @@ BackendCapabilities ReferenceBackend::capabilities() const {
     for (DataType a : integers) caps.precisions.push_back(Precision{w, a});
   }
   caps.layers.assign(std::begin(kAllOpKinds), std::end(kAllOpKinds));
-  caps.max_threads = 1;  // the truth: plain single-threaded loops
+  caps.max_threads = 1;          // the truth: plain single-threaded loops
+  caps.float_quantizers = true;  // FloatExecutor fake-quantizes
   return caps;
 }
 

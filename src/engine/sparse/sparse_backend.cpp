@@ -241,7 +241,7 @@ class SparseBackend : public Backend {
   BackendCapabilities capabilities() const override {
     return {{Precision::uniform(DataType::FP32), Precision::uniform(DataType::INT8)},
             {OpKind::Input, OpKind::Flatten, OpKind::Dense, OpKind::BatchNorm, OpKind::Activation,
-             OpKind::Softmax},
+             OpKind::Softmax, OpKind::Quantizer},
             static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
   }
   std::unique_ptr<CompiledModel> compile(const Graph& graph, const Precision& precision,

@@ -1,0 +1,279 @@
+// `qutibench optimize train|prune|quantize|matrix`: make variants (docs/accuracy.md). Each step
+// saves a model file whose top-1 on the test split was measured by the backend that runs it.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/file.hpp"
+#include "data/locate.hpp"
+#include "measure/progress.hpp"
+#include "optimize/variant_matrix.hpp"
+#include "report/accuracy_table.hpp"
+#include "zoo/zoo.hpp"
+
+namespace qtb::app {
+namespace {
+
+struct TrainFlags {
+  TrainOptions options;
+  std::string optimizer = "adam";
+  std::string schedule = "cosine";
+  std::string precision = "FP32";
+};
+
+void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
+  f.options.epochs = default_epochs;
+  command->add_option("--epochs", f.options.epochs, "passes over the training set")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--batch-size", f.options.batch_size, "images per mini-batch")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--optimizer", f.optimizer, "adam or sgd (with momentum)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"adam", "sgd"}));
+  command->add_option("--lr", f.options.learning_rate, "initial learning rate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--momentum", f.options.momentum, "sgd momentum")->capture_default_str();
+  command->add_option("--weight-decay", f.options.weight_decay, "L2 on conv/dense weights")
+      ->capture_default_str();
+  command->add_option("--schedule", f.schedule, "constant, cosine or step")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"constant", "cosine", "step"}));
+  command->add_option("--step-epochs", f.options.step_epochs, "step schedule: epochs per step")
+      ->capture_default_str();
+  command->add_option("--step-gamma", f.options.step_gamma, "step schedule: factor per step")
+      ->capture_default_str();
+  command->add_option("--seed", f.options.seed, "initialisation and batch order")
+      ->capture_default_str();
+  command->add_option("--threads", f.options.threads, "threads (results depend on it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  command->add_option("--train-limit", f.options.train_limit, "first N training images (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
+TrainOptions resolve(const TrainFlags& f) {
+  TrainOptions o = f.options;
+  o.optimizer = f.optimizer == "sgd" ? OptimizerKind::sgd : OptimizerKind::adam;
+  o.schedule = f.schedule == "constant" ? ScheduleKind::constant
+               : f.schedule == "step"   ? ScheduleKind::step
+                                        : ScheduleKind::cosine;
+  o.precision = parse_precision(f.precision);
+  return o;
+}
+
+// Epoch lines on stderr always; a live batch line with ETA on a terminal.
+TrainOptions with_progress(TrainOptions options) {
+  if (stderr_is_terminal()) {
+    options.on_batch = [](int epoch, std::int64_t done, std::int64_t total, double loss) {
+      fmt::print(stderr, "\r  epoch {} {:5.1f} %  loss {:.4f}   ", epoch + 1,
+                 100.0 * static_cast<double>(done) / static_cast<double>(total), loss);
+    };
+  }
+  return options;
+}
+
+void print_epoch(const std::string& variant, const EpochStats& e) {
+  const double eta = e.seconds * (e.epochs - e.epoch);
+  fmt::print(stderr,
+             "\r{}: epoch {}/{}  loss {:.4f}  train top-1 {:.2f} %  {:.1f} s  ETA {:.0f} s\n",
+             variant, e.epoch, e.epochs, e.loss, 100.0 * e.train_accuracy, e.seconds, eta);
+}
+
+struct OutputFlags {
+  std::string output;
+  std::int64_t test_limit = 0;
+  std::string format = "table";
+};
+
+void add_output_options(CLI::App* command, OutputFlags& f) {
+  command->add_option("-o,--output", f.output, "model file to write (.safetensors)")->required();
+  command->add_option("--test-limit", f.test_limit, "first N test images for top-1 (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--format", f.format, "table, csv or json")->capture_default_str();
+}
+
+// Loads the data set the variant belongs to; the training split only when needed.
+struct Splits {
+  DataSet train;
+  DataSet test;
+};
+Splits load_splits(const std::string& dataset) {
+  const DataSetSource source = locate_data_set(dataset);
+  return {load_data_set(source, Split::train), load_data_set(source, Split::test)};
+}
+
+void finish(MadeVariant& made, const Splits& data, int threads, const OutputFlags& f) {
+  const OutputFormat format = parse_output_format(f.format);
+  const VariantAccuracy accuracy =
+      measure_and_save(made, data.test, threads, f.test_limit, f.output);
+  const VariantOutcome outcome = make_outcome(made, accuracy, f.output, false);
+  fmt::print("{}", render_accuracy_outcomes(std::span(&outcome, 1), format));
+  fmt::print(stderr, "wrote {}\n", f.output);
+}
+
+void register_train(CLI::App* optimize) {
+  struct Options {
+    std::string model, dataset, from;
+    double prune = 1.0;
+    TrainFlags train;
+    OutputFlags out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = optimize->add_subcommand(
+      "train",
+      "train a variant from scratch, or fine-tune / quantization-aware train a model file");
+  c->add_option("--model", o->model, "topology (mlp, cnv)");
+  c->add_option("--prune", o->prune, "pruning scale: the topology's width")->capture_default_str();
+  c->add_option("--precision", o->train.precision, "FP32, or WxAy for quantization-aware training")
+      ->capture_default_str();
+  c->add_option("--dataset", o->dataset, "mnist, fashion-mnist-32x32x3, cifar10 ...");
+  c->add_option("--from", o->from, "start from this model file (same topology and scale)");
+  add_train_options(c, o->train, 10);
+  add_output_options(c, o->out);
+  c->callback([o] {
+    const TrainOptions options = with_progress(resolve(o->train));
+    const std::string variant =
+        fmt::format("{} {}", o->from.empty() ? o->model : o->from, options.precision.name());
+    const auto on_epoch = [&](const EpochStats& e) { print_epoch(variant, e); };
+    if (!o->from.empty()) {
+      const ModelFile parent = load_model(o->from);
+      const Splits data = load_splits(o->dataset.empty() ? parent.metadata.dataset : o->dataset);
+      MadeVariant made = train_from({parent, o->from}, data.train, options, on_epoch);
+      finish(made, data, options.threads, o->out);
+      return;
+    }
+    if (o->model.empty() || o->dataset.empty()) {
+      throw InputError("optimize train needs --model and --dataset (or --from FILE)");
+    }
+    const Splits data = load_splits(o->dataset);
+    MadeVariant made = train_from_scratch(o->model, o->prune, data.train, options, on_epoch);
+    finish(made, data, options.threads, o->out);
+  });
+}
+
+void register_prune(CLI::App* optimize) {
+  struct Options {
+    std::string model_file, method = "filter-l1";
+    double prune = 0.5;
+    double sparsity = 0.5;
+    TrainFlags fine_tune;
+    OutputFlags out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = optimize->add_subcommand(
+      "prune",
+      "filter pruning by L1 norm to a scale, or synaptic pruning to a sparsity, then "
+      "fine-tuning");
+  c->add_option("--model-file", o->model_file, "the trained model to prune")->required();
+  c->add_option("--method", o->method, "filter-l1 or synaptic")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"filter-l1", "synaptic"}));
+  c->add_option("--prune", o->prune, "filter-l1: the target scale (zoo widths)")
+      ->capture_default_str();
+  c->add_option("--sparsity", o->sparsity, "synaptic: fraction of weights zeroed")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.999));
+  add_train_options(c, o->fine_tune, 2);
+  add_output_options(c, o->out);
+  c->callback([o] {
+    const ModelFile parent = load_model(o->model_file);
+    const Splits data = load_splits(parent.metadata.dataset);
+    TrainFlags flags = o->fine_tune;
+    flags.precision = parent.metadata.precision;
+    const TrainOptions options = with_progress(resolve(flags));
+    const auto on_epoch = [&](const EpochStats& e) { print_epoch(o->out.output, e); };
+    MadeVariant made =
+        o->method == "filter-l1"
+            ? prune_filters({parent, o->model_file}, o->prune, data.train, options, on_epoch)
+            : prune_synaptic({parent, o->model_file}, o->sparsity, data.train, options, on_epoch);
+    finish(made, data, options.threads, o->out);
+  });
+}
+
+void register_quantize(CLI::App* optimize) {
+  struct Options {
+    std::string model_file, precision = "INT8", method = "percentile";
+    PtqOptions ptq;
+    int threads = 2;
+    OutputFlags out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = optimize->add_subcommand(
+      "quantize",
+      "post-training quantization of an FP32 model file: INT8 or WxAy (x, y >= 2) "
+      "with activation ranges calibrated on training images; FP16/BF16 casts");
+  c->add_option("--model-file", o->model_file, "the FP32 model")->required();
+  c->add_option("--precision", o->precision, "INT8, W4A4, W2A2, FP16, BF16 ...")
+      ->capture_default_str();
+  c->add_option("--calibration", o->method, "minmax or percentile")->capture_default_str();
+  c->add_option("--percentile", o->ptq.percentile, "of |x| per tensor, in (0, 1]")
+      ->capture_default_str();
+  c->add_option("--calibration-images", o->ptq.calibration_images, "first N training images")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  c->add_option("--threads", o->threads, "threads of the accuracy runs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  add_output_options(c, o->out);
+  c->callback([o] {
+    PtqOptions options = o->ptq;
+    options.precision = parse_precision(o->precision);
+    options.method = parse_calibration_method(o->method);
+    const ModelFile parent = load_model(o->model_file);
+    const Splits data = load_splits(parent.metadata.dataset);
+    MadeVariant made = quantize({parent, o->model_file}, data.train, options);
+    finish(made, data, o->threads, o->out);
+  });
+}
+
+void register_matrix(CLI::App* optimize) {
+  struct Options {
+    std::string config, format = "table";
+  };
+  auto o = std::make_shared<Options>();
+  auto* c = optimize->add_subcommand(
+      "matrix",
+      "make and measure a variant matrix (scales x precisions) from a config file; "
+      "resumes where a previous run stopped");
+  c->add_option("--config", o->config, "TOML file, e.g. data/variants/mlp-mnist.toml")->required();
+  c->add_option("--format", o->format, "table, csv or json (the per-variant rows)")
+      ->capture_default_str();
+  c->callback([o] {
+    const OutputFormat format = parse_output_format(o->format);
+    const VariantMatrixConfig config = load_variant_config(o->config);
+    MatrixProgress progress;
+    progress.message = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+    progress.epoch = print_epoch;
+    const std::vector<VariantOutcome> outcomes = run_variant_matrix(config, progress);
+    const std::string rows_csv = render_accuracy_outcomes(outcomes, OutputFormat::Csv);
+    write_file_atomically(config.output / "accuracy.csv", rows_csv);
+    write_file_atomically(config.output / "accuracy.json",
+                          render_accuracy_outcomes(outcomes, OutputFormat::Json));
+    write_file_atomically(config.output / "accuracy.md", render_accuracy_pivot(outcomes));
+    fmt::print("{}", render_accuracy_outcomes(outcomes, format));
+    if (format == OutputFormat::Table) fmt::print("\n{}", render_accuracy_pivot(outcomes));
+    fmt::print(stderr, "wrote {}/accuracy.{{csv,json,md}} and the model files\n",
+               config.output.string());
+  });
+}
+
+}  // namespace
+
+void register_optimize(CLI::App& app) {
+  auto* optimize = app.add_subcommand(
+      "optimize", "make variants: train (from scratch, QAT, fine-tune), prune, quantize, matrix");
+  optimize->require_subcommand(1);
+  register_train(optimize);
+  register_prune(optimize);
+  register_quantize(optimize);
+  register_matrix(optimize);
+}
+
+}  // namespace qtb::app
