@@ -1,4 +1,5 @@
 #include "train/optimizer.hpp"
+#include "train/parallel.hpp"
 
 #include <cmath>
 #include <numbers>
@@ -37,7 +38,7 @@ namespace {
 // same whatever the vector width or thread split, so results do not depend on either.
 void sgd_update(float* __restrict w, const float* __restrict g, float* __restrict m,
                 std::int64_t size, float lr, float momentum, float decay) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (size >= kMinParallelValues)
   for (std::int64_t j = 0; j < size; ++j) {
     m[j] = momentum * m[j] + (g[j] + decay * w[j]);
     w[j] -= lr * m[j];
@@ -47,7 +48,7 @@ void sgd_update(float* __restrict w, const float* __restrict g, float* __restric
 void adam_update(float* __restrict w, const float* __restrict g, float* __restrict m,
                  float* __restrict v, std::int64_t size, float lr, float epsilon, float decay) {
   constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f;
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (size >= kMinParallelValues)
   for (std::int64_t j = 0; j < size; ++j) {
     const float grad = g[j] + decay * w[j];
     m[j] = kBeta1 * m[j] + (1.0f - kBeta1) * grad;

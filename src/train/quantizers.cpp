@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/quantization.hpp"
+#include "train/parallel.hpp"
 
 namespace qtb::train_detail {
 
@@ -24,7 +25,7 @@ void quantize_weights(int bits, std::span<const float> master, std::int64_t out_
   const auto channels = static_cast<std::size_t>(out_channels);
   const std::size_t per_channel = master.size() / channels;
   const float max_level = bits == 1 ? 1.0f : static_cast<float>((1 << (bits - 1)) - 1);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (master.size() >= kMinParallelValues)
   for (std::size_t c = 0; c < channels; ++c) {
     const float* w = master.data() + c * per_channel;
     float* out = effective.data() + c * per_channel;

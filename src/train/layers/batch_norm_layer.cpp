@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "graph/batch_norm.hpp"
+#include "train/parallel.hpp"
 
 namespace qtb::train_detail {
 namespace {
@@ -24,7 +25,7 @@ void channel_sums(const float* data, std::int64_t batch, std::int64_t channels,
     }
     return;
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (batch * channels * spatial >= kMinParallelValues)
   for (std::int64_t c = 0; c < channels; ++c) {
     double total = 0.0;
     for (std::int64_t n = 0; n < batch; ++n) {
@@ -50,7 +51,7 @@ void map_channels(const float* in, float* out, std::int64_t batch, std::int64_t 
     }
     return;
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (batch * channels * spatial >= kMinParallelValues)
   for (std::int64_t n = 0; n < batch; ++n) {
     for (std::int64_t c = 0; c < channels; ++c) {
       const std::int64_t base = (n * channels + c) * spatial;

@@ -6,6 +6,15 @@
 #include "train/quantizers.hpp"
 
 namespace qtb::train_detail {
+namespace {
+
+// The gradient where `pass`, else 0. Takes the gradient by value: the load happens
+// unconditionally, so the compiler can turn the selection into vector blends.
+inline float pass_if(bool pass, float gradient) {
+  return pass ? gradient : 0.0f;
+}
+
+}  // namespace
 
 void ActivationLayer::forward(const Tensor& in, Tensor& out, Mode) {
   out.resize(in.batch, in.shape);
@@ -28,9 +37,9 @@ void ActivationLayer::backward(const Tensor& in, const Tensor&, const Tensor& gr
   float* __restrict dx = grad_in->data();
   const std::int64_t size = in.size();
   if (kind_ == ActivationKind::ReLU) {
-    for (std::int64_t i = 0; i < size; ++i) dx[i] = x[i] > 0.0f ? g[i] : 0.0f;
+    for (std::int64_t i = 0; i < size; ++i) dx[i] = pass_if(x[i] > 0.0f, g[i]);
   } else {
-    for (std::int64_t i = 0; i < size; ++i) dx[i] = (x[i] >= -1.0f && x[i] <= 1.0f) ? g[i] : 0.0f;
+    for (std::int64_t i = 0; i < size; ++i) dx[i] = pass_if(x[i] >= -1.0f && x[i] <= 1.0f, g[i]);
   }
 }
 
@@ -72,7 +81,8 @@ void ActivationQuantizerLayer::backward(const Tensor& in, const Tensor&, const T
   const float* __restrict g = grad_out.data();
   float* __restrict dx = grad_in->data();
   const std::int64_t size = in.size();
-  for (std::int64_t i = 0; i < size; ++i) dx[i] = (x[i] >= lo_ && x[i] <= hi_) ? g[i] : 0.0f;
+  const float lo = lo_, hi = hi_;
+  for (std::int64_t i = 0; i < size; ++i) dx[i] = pass_if(x[i] >= lo && x[i] <= hi, g[i]);
 }
 
 void FlattenLayer::forward(const Tensor& in, Tensor& out, Mode) {
