@@ -37,6 +37,7 @@ TrainOptions small_run(const char* precision) {
   o.batch_size = 50;
   o.learning_rate = 3e-3;
   o.train_limit = kTrainImages;
+  o.threads = 1;
   return o;
 }
 
@@ -44,7 +45,7 @@ TEST(TrainMnist, SmallMlpLearnsInOneEpoch) {
   if (mnist() == nullptr) GTEST_SKIP() << "MNIST is not installed (scripts/setup.sh)";
   const TrainResult r = train(build_topology("mlp", 0.125), mnist()->train, small_run("FP32"));
   const double top1 =
-      evaluate_top1(r.graph, mnist()->test, parse_precision("FP32"), 2, kTestImages);
+      evaluate_top1(r.graph, mnist()->test, parse_precision("FP32"), 1, kTestImages);
   EXPECT_GE(top1, 0.85) << "4000 images, one epoch";
 }
 
@@ -75,7 +76,7 @@ void expect_integer_network_agrees(const char* precision_name, double min_top1) 
   const TrainResult r =
       train(build_topology("mlp", 0.125), mnist()->train, small_run(precision_name));
   constexpr std::int64_t kImages = 500;
-  const std::vector<int> trained = predict(r.graph, mnist()->test, precision, 2, kImages);
+  const std::vector<int> trained = predict(r.graph, mnist()->test, precision, 1, kImages);
   const std::vector<int> integer = integer_predictions(r.graph, precision, mnist()->test, kImages);
   std::int64_t agree = 0, correct = 0;
   for (std::int64_t i = 0; i < kImages; ++i) {

@@ -4,21 +4,9 @@
 #include <cmath>
 
 #include "core/quantization.hpp"
+#include "train/parallel.hpp"
 
 namespace qtb::train_detail {
-namespace {
-
-// round_half_even(v) clamped to [lo, hi] without a libm call per value: clamping first to
-// [lo - 1, hi + 1] keeps |v| < 2^22, where adding and subtracting 1.5 * 2^23 rounds to nearest
-// even in float (the default rounding mode), exactly like nearbyint. Vectorizes with SSE2.
-inline float round_clamped(float v, float lo, float hi) {
-  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
-  v = std::min(std::max(v, lo - 1.0f), hi + 1.0f);
-  const float rounded = (v + kMagic) - kMagic;  // IEEE arithmetic: the compiler may not fold it
-  return std::min(std::max(rounded, lo), hi);
-}
-
-}  // namespace
 
 float weight_scale(int bits, std::span<const float> channel) {
   // The same statistics, in the same arithmetic, as lower(): float max, double sum.
@@ -37,7 +25,7 @@ void quantize_weights(int bits, std::span<const float> master, std::int64_t out_
   const auto channels = static_cast<std::size_t>(out_channels);
   const std::size_t per_channel = master.size() / channels;
   const float max_level = bits == 1 ? 1.0f : static_cast<float>((1 << (bits - 1)) - 1);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (master.size() >= kMinParallelValues)
   for (std::size_t c = 0; c < channels; ++c) {
     const float* w = master.data() + c * per_channel;
     float* out = effective.data() + c * per_channel;
@@ -47,7 +35,7 @@ void quantize_weights(int bits, std::span<const float> master, std::int64_t out_
       continue;
     }
     for (std::size_t i = 0; i < per_channel; ++i) {
-      out[i] = round_clamped(w[i] / scale, -max_level, max_level) * scale;
+      out[i] = round_to_level(w[i] / scale, -max_level, max_level) * scale;
     }
   }
 }
@@ -55,8 +43,8 @@ void quantize_weights(int bits, std::span<const float> master, std::int64_t out_
 float fake_quantize(const QuantizerAttrs& q, float x) {
   const UniformQuantizer u{q.bits, q.is_signed, q.scale, 0};
   if (u.is_binary()) return x >= 0.0f ? q.scale : -q.scale;
-  return round_clamped(x / q.scale, static_cast<float>(u.min_level()),
-                       static_cast<float>(u.max_level())) *
+  return round_to_level(x / q.scale, static_cast<float>(u.min_level()),
+                        static_cast<float>(u.max_level())) *
          q.scale;
 }
 

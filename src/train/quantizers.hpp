@@ -7,6 +7,7 @@
 //  - activations: a QuantizerAttrs {bits, is_signed, scale} maps x to level * scale with the
 //    levels of UniformQuantizer; 1 bit signed is sign(x) * scale.
 // Backward is the straight-through estimator (see the activation quantizer layer).
+#include <algorithm>
 #include <cstdint>
 #include <span>
 
@@ -16,6 +17,17 @@ namespace qtb::train_detail {
 
 // The scale of one output channel's weights (lower()'s ChannelQuantizer scale).
 float weight_scale(int bits, std::span<const float> channel);
+
+// round_half_even(v) clamped to [lo, hi] (integral bounds) without a libm call per value:
+// clamping first to [lo - 1, hi + 1] keeps |v| < 2^22, where adding and subtracting 1.5 * 2^23
+// rounds to nearest even in float (the default rounding mode) exactly as nearbyint does. IEEE
+// arithmetic (no -ffast-math) keeps the compiler from folding the two additions.
+inline float round_to_level(float v, float lo, float hi) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  v = std::min(std::max(v, lo - 1.0f), hi + 1.0f);
+  const float rounded = (v + kMagic) - kMagic;
+  return std::min(std::max(rounded, lo), hi);
+}
 
 // effective[c * per_channel + i] = quantized master weight; `bits` in {1, 2, 4, 8}.
 void quantize_weights(int bits, std::span<const float> master, std::int64_t out_channels,

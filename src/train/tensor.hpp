@@ -10,13 +10,15 @@ namespace qtb::train_detail {
 struct Tensor {
   std::int64_t batch = 0;
   Shape shape;
-  std::vector<float> values;
+  std::vector<float> values;  // the first size() values hold the batch; never shrinks
 
-  // Keeps the allocation when shrinking, so steady-state batches allocate nothing.
+  // Never shrinks, so steady-state batches neither allocate nor zero-fill memory (buffers that
+  // alternate between layers of different sizes would otherwise be refilled every batch).
   void resize(std::int64_t new_batch, const Shape& new_shape) {
     batch = new_batch;
     shape = new_shape;
-    values.resize(static_cast<std::size_t>(new_batch * new_shape.elements()));
+    const auto needed = static_cast<std::size_t>(new_batch * new_shape.elements());
+    if (values.size() < needed) values.resize(needed);
   }
   std::int64_t item_size() const { return shape.elements(); }
   std::int64_t size() const { return batch * shape.elements(); }

@@ -66,7 +66,9 @@ void check_data(const Network& net, const DataSet& data, const std::string& grap
 // Conv/dense weights that are exactly 0 when training starts, to keep at 0 (pruned synapses).
 class ZeroMask {
  public:
-  explicit ZeroMask(const std::vector<train_detail::Parameter>& parameters) {
+  // Empty (a no-op) unless `enabled`.
+  ZeroMask(const std::vector<train_detail::Parameter>& parameters, bool enabled) {
+    if (!enabled) return;
     for (const auto& p : parameters) {
       if (!p.is_weight) continue;
       std::vector<std::int64_t> zeros;
@@ -104,8 +106,7 @@ TrainResult train(const Graph& graph, const DataSet& train_set, const TrainOptio
       options.train_limit > 0 ? std::min(options.train_limit, train_set.size()) : train_set.size();
   const std::int64_t batches = (images + options.batch_size - 1) / options.batch_size;
   train_detail::Optimizer optimizer(options, net.parameters());
-  const std::optional<ZeroMask> zero_mask =
-      options.freeze_zero_weights ? std::optional<ZeroMask>(net.parameters()) : std::nullopt;
+  const ZeroMask zero_mask(net.parameters(), options.freeze_zero_weights);
   train_detail::SplitMix64 shuffle_rng = train_detail::stream(options.seed, kShuffleStream);
 
   TrainResult result{prepared, {}, 0.0};
@@ -130,10 +131,10 @@ TrainResult train(const Graph& graph, const DataSet& train_set, const TrainOptio
       const train_detail::LossResult loss =
           train_detail::softmax_cross_entropy(logits, labels, grad);
       net.backward(grad);
-      if (zero_mask) zero_mask->clear_gradients();
+      zero_mask.clear_gradients();
       optimizer.step(train_detail::learning_rate_at(options, epoch, epoch * batches + b,
                                                     options.epochs * batches));
-      if (zero_mask) zero_mask->apply();
+      zero_mask.apply();
       net.parameters_changed();
       loss_sum += loss.total_loss;
       correct += loss.correct;

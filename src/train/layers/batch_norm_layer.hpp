@@ -26,6 +26,10 @@ class BatchNormLayer : public Layer {
   std::vector<float> affine_, affine_grads_;  // gamma then beta
   std::vector<float> running_mean_, running_var_;
   std::vector<float> batch_mean_, batch_inv_std_;  // of the last training forward
+  // Scratch: per-channel affine map or backward factors, sums, and per-value buffers.
+  std::vector<float> scale_, shift_, mean_gx_;
+  std::vector<double> sums_;
+  std::vector<float> xhat_, products_;
 };
 
 }  // namespace qtb::train_detail

@@ -2,6 +2,8 @@
 // 2-D convolution (groups 1) by im2col + GEMM. Weights are out x (in x kh x kw), as in the Graph.
 // Images are processed in chunks whose im2col matrices sit side by side, so that one GEMM per
 // chunk is wide enough to be efficient even for the late 1x1 or 3x3 feature maps.
+#include <utility>
+
 #include "graph/node.hpp"
 #include "train/layers/layer.hpp"
 
@@ -23,6 +25,7 @@ class ConvLayer : public Layer {
  private:
   const float* effective() const { return weight_bits_ > 0 ? quantized_.data() : weights_.data(); }
   std::int64_t chunk_images(std::int64_t batch) const;
+  std::pair<std::int64_t, std::int64_t> valid_columns(std::int64_t kx) const;
   // col[k][j * P + p] for the images first .. first + count - 1 of `in`.
   void im2col(const Tensor& in, std::int64_t first, std::int64_t count);
   // Adds col_grads_ back onto the input gradients of the same images.

@@ -30,7 +30,9 @@ class ActivationQuantizerLayer : public Layer {
 
  private:
   QuantizerAttrs attrs_;
-  float lo_, hi_;  // the range the gradient passes through
+  bool binary_ = false;
+  float min_level_ = 0, max_level_ = 0;
+  float lo_ = 0, hi_ = 0;  // the range the gradient passes through
 };
 
 class FlattenLayer : public Layer {

@@ -1,4 +1,5 @@
 #include "train/layers/max_pool_layer.hpp"
+#include "train/parallel.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -10,7 +11,7 @@ void MaxPoolLayer::forward(const Tensor& in, Tensor& out, Mode) {
   argmax_.resize(static_cast<std::size_t>(out.size()));
   const std::int64_t height = in.shape.height, width = in.shape.width;
   const std::int64_t out_h = output_.height, out_w = output_.width;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (in.size() >= kMinParallelValues)
   for (std::int64_t n = 0; n < in.batch; ++n) {
     const float* image = in.item(n);
     float* pooled = out.item(n);
@@ -43,8 +44,8 @@ void MaxPoolLayer::backward(const Tensor& in, const Tensor& out, const Tensor& g
                             Tensor* grad_in) {
   if (grad_in == nullptr) return;
   grad_in->resize(in.batch, in.shape);
-  std::fill(grad_in->values.begin(), grad_in->values.end(), 0.0f);
-#pragma omp parallel for schedule(static)
+  std::fill_n(grad_in->data(), grad_in->size(), 0.0f);
+#pragma omp parallel for schedule(static) if (in.size() >= kMinParallelValues)
   for (std::int64_t n = 0; n < in.batch; ++n) {
     const float* g = grad_out.item(n);
     const std::int32_t* where = argmax_.data() + n * out.item_size();
