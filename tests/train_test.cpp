@@ -217,6 +217,9 @@ TEST(Train, RejectsBadOptionsGraphsAndData) {
   DataSet five_classes = data;
   five_classes.classes = 5;
   EXPECT_THROW(train(mlp, five_classes, quick_options("FP32")), InputError);
+  DataSet bad_label = data;
+  bad_label.labels[3] = 10;
+  EXPECT_THROW(train(mlp, bad_label, quick_options("FP32")), InputError);
 }
 
 }  // namespace
