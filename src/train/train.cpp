@@ -63,8 +63,8 @@ void check_data(const Network& net, const DataSet& data, const std::string& grap
   if (data.size() == 0) throw InputError("data set '" + data.name + "' is empty");
   for (std::uint8_t label : data.labels) {
     if (label >= data.classes) {
-      throw InputError(fmt::format("data set '{}' has label {} but {} classes", data.name, label,
-                                   data.classes));
+      throw InputError(
+          fmt::format("data set '{}' has label {} but {} classes", data.name, label, data.classes));
     }
   }
 }
