@@ -139,6 +139,16 @@ TEST(TrainGradients, ConvStridedPaddedNonSquare) {
   check_layer(layer, tensor(3, Shape{3, 7, 6}, random_values(3 * 3 * 7 * 6, 6)), "conv");
 }
 
+TEST(TrainGradients, ConvOneImagePerChunk) {
+  // 33 x 33 = 1089 output pixels: one image per GEMM chunk, so the weight gradients of the two
+  // images are accumulated across chunks.
+  Graph g("conv");
+  const int conv = g.conv2d(g.input(Shape{1, 35, 35}), square_conv(2, 3));
+  ConvLayer layer(conv, g.shape(0), g.shape(conv), square_conv(2, 3), 0,
+                  random_values(2 * 9, 15, 0.4), {});
+  check_layer(layer, tensor(2, Shape{1, 35, 35}, random_values(2 * 35 * 35, 16)), "conv chunks");
+}
+
 TEST(TrainGradients, BatchNormTrainingModeOverFeatureMaps) {
   std::vector<float> weights = random_values(3, 7);          // gamma
   for (float v : random_values(3, 8)) weights.push_back(v);  // beta

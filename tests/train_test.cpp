@@ -2,9 +2,11 @@
 // (quantizer nodes, batchnorm statistics), frozen zero weights, and the errors it reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "core/error.hpp"
+#include "engine/registry.hpp"
 #include "train/random.hpp"
 #include "train/train.hpp"
 #include "zoo/zoo.hpp"
@@ -149,6 +151,53 @@ TEST(Train, FreezeZeroWeightsKeepsPrunedSynapses) {
   EXPECT_TRUE(changed);
 }
 
+// CNV-shaped images: colour copies of the synthetic digits' quarter pattern, padded to 32x32.
+DataSet synthetic_cifar(std::int64_t count, std::uint64_t seed) {
+  const DataSet grey = synthetic_mnist(count, seed);
+  DataSet d = grey;
+  d.channels = 3, d.height = 32, d.width = 32;
+  d.pixels.assign(static_cast<std::size_t>(count * 3 * 32 * 32), 0);
+  for (std::int64_t i = 0; i < count; ++i) {
+    for (std::int64_t c = 0; c < 3; ++c) {
+      for (std::int64_t y = 0; y < 28; ++y) {
+        for (std::int64_t x = 0; x < 28; ++x) {
+          d.pixels[static_cast<std::size_t>(((i * 3 + c) * 32 + y + 2) * 32 + x + 2)] =
+              grey.pixels[static_cast<std::size_t>((i * 28 + y) * 28 + x)];
+        }
+      }
+    }
+  }
+  return d;
+}
+
+// A conv network with max pools, trained quantized, runs on the reference backend's integer
+// network (via lower()) with the trainer's predictions.
+TEST(Train, QuantizedCnvRunsOnTheIntegerBackendAsTrained) {
+  const DataSet data = synthetic_cifar(200, 9);
+  const DataSet test = synthetic_cifar(100, 10);
+  std::vector<float> input(test.pixels.size());
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    input[i] = static_cast<float>(test.pixels[i]) * (1.0f / 255.0f);
+  }
+  for (const char* precision : {"W2A2", "W1A1"}) {
+    TrainOptions options = quick_options(precision);
+    options.batch_size = 50;
+    const Graph g = train(build_topology("cnv", 0.125), data, options).graph;
+    const std::vector<int> trained = predict(g, test, options.precision, 1);
+    auto model = make_backend("reference")->compile(g, options.precision, CompileOptions{1, 100});
+    model->set_input(input, 100);
+    model->run(100);
+    std::vector<float> logits(100 * 10);
+    model->get_output(logits, 100);
+    int agree = 0;
+    for (std::size_t n = 0; n < 100; ++n) {
+      const auto row = logits.begin() + static_cast<std::ptrdiff_t>(n * 10);
+      agree += std::max_element(row, row + 10) - row == trained[n];
+    }
+    EXPECT_GE(agree, 98) << precision;
+  }
+}
+
 TEST(Train, RejectsBadOptionsGraphsAndData) {
   const DataSet data = synthetic_mnist(8, 8);
   const Graph mlp = build_topology("mlp", 0.0625);
@@ -168,6 +217,9 @@ TEST(Train, RejectsBadOptionsGraphsAndData) {
   DataSet five_classes = data;
   five_classes.classes = 5;
   EXPECT_THROW(train(mlp, five_classes, quick_options("FP32")), InputError);
+  DataSet bad_label = data;
+  bad_label.labels[3] = 10;
+  EXPECT_THROW(train(mlp, bad_label, quick_options("FP32")), InputError);
 }
 
 }  // namespace

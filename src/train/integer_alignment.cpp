@@ -19,7 +19,9 @@ std::optional<double> input_scale(const Graph& graph, int id) {
     from = graph.node(from).inputs.front();
   }
   const Node& producer = graph.node(from);
-  if (producer.kind == OpKind::Input) return 1.0 / 255.0;  // lower()'s 8-bit input
+  if (producer.kind == OpKind::Input) {
+    return static_cast<double>(1.0f / 255.0f);  // lower()'s 8-bit input scale, a float
+  }
   if (producer.kind == OpKind::Quantizer) {
     return static_cast<double>(std::get<QuantizerAttrs>(producer.attrs).scale);
   }

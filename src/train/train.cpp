@@ -61,6 +61,12 @@ void check_data(const Network& net, const DataSet& data, const std::string& grap
                                  data.classes, graph_name, net.classes()));
   }
   if (data.size() == 0) throw InputError("data set '" + data.name + "' is empty");
+  for (std::uint8_t label : data.labels) {
+    if (label >= data.classes) {
+      throw InputError(
+          fmt::format("data set '{}' has label {} but {} classes", data.name, label, data.classes));
+    }
+  }
 }
 
 // Conv/dense weights that are exactly 0 when training starts, to keep at 0 (pruned synapses).
