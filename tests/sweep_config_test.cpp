@@ -2,7 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <filesystem>
+
 #include "core/error.hpp"
+#include "engine/random_weights.hpp"
+#include "graph/model_file.hpp"
+#include "zoo/zoo.hpp"
 
 namespace qtb {
 namespace {
@@ -61,6 +68,47 @@ TEST(SweepConfig, ErrorsNameFileLineAndField) {
   EXPECT_NE(error_of("models = [\"mlp\"]\n").find("field 'precisions': missing"),
             std::string::npos);
   EXPECT_NE(error_of("models = [\"mlp\"\n").find("sweep.toml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qtb
+
+namespace qtb {
+namespace {
+
+TEST(SweepConfig, ModelFilesGiveOnePointPerFileAtItsOwnPrecision) {
+  const auto dir = std::filesystem::temp_directory_path() / "qtb_sweep_model_files";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const char* precision : {"FP32", "W2A2"}) {
+    Graph graph = build_topology("mlp", 0.125);
+    fill_random_weights(graph, 1);
+    ModelMetadata metadata;
+    metadata.topology = "mlp";
+    metadata.prune = 0.125;
+    metadata.precision = precision;
+    metadata.dataset = "mnist";
+    save_model(dir / fmt::format("mlp-{}.safetensors", precision), graph, metadata);
+  }
+  const SweepConfig c = parse_sweep_config(
+      "model_files = [\"" + dir.string() + "\"]\naccuracy_limit = 500\nbackends = [\"lowbit\"]\n"
+      "batches = [1, 8]\nthreads = [1]\n",
+      "sweep.toml");
+  ASSERT_EQ(c.points.size(), 4u);
+  EXPECT_EQ(c.points[0].precision.name(), "FP32");
+  EXPECT_EQ(c.points[1].batch, 8);
+  EXPECT_EQ(c.points[2].precision.name(), "W2A2");
+  EXPECT_EQ(c.points[2].model_file, (dir / "mlp-W2A2.safetensors").string());
+  EXPECT_EQ(c.points[2].accuracy_dataset, "mnist");
+  EXPECT_EQ(c.points[2].accuracy_limit, 500);
+  EXPECT_EQ(c.points[3].prune, 0.125);
+
+  const std::string both = "model_files = [\"" + dir.string() +
+                           "\"]\nprecisions = [\"FP32\"]\nbackends = [\"lowbit\"]\n";
+  EXPECT_NE(error_of(both).find("field 'precisions'"), std::string::npos);
+  EXPECT_NE(error_of("model_files = [\"/nonexistent.safetensors\"]\nbackends = [\"lowbit\"]\n")
+                .find("field 'model_files'"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -19,20 +19,12 @@ class SweepReader : TomlReader {
   SweepReader(const toml::table& root, std::string file) : TomlReader(root, std::move(file)) {}
 
   SweepConfig read() {
-    check_known_keys(
-        root_, "",
-        {"models", "prunes", "precisions", "backends", "batches", "threads", "streams", "op_modes",
-         "scenario", "sparsity", "seed", "power", "idle_seconds", "harness"});
-    const auto models = model_list();
-    const auto prunes = prune_list();
-    std::vector<Precision> precisions;
-    for (const auto& [node, name] : strings(root_, "precisions", true)) {
-      try {
-        precisions.push_back(parse_precision(name));
-      } catch (const InputError& e) {
-        fail(node, "precisions", e.what());
-      }
-    }
+    check_known_keys(root_, "",
+                     {"models", "prunes", "precisions", "model_files", "accuracy_limit", "backends",
+                      "batches", "threads", "streams", "op_modes", "scenario", "sparsity", "seed",
+                      "power", "idle_seconds", "harness"});
+    const std::vector<DeploymentPoint> variants =
+        root_.get("model_files") ? trained_variants() : zoo_variants();
     const auto backends = strings(root_, "backends", true);
     const auto batches = integers(root_, "batches", true, {1});
     const auto threads = integers(root_, "threads", true, {1});
@@ -60,33 +52,89 @@ class SweepReader : TomlReader {
     std::vector<std::string> modes;
     for (const auto& m : op_modes) modes.push_back(m.second);
     if (modes.empty()) modes.push_back("default");
-    for (const auto& model : models)
-      for (double prune : prunes)
-        for (const Precision& precision : precisions)
-          for (const auto& backend : backends)
-            for (std::int64_t batch : batches)
-              for (std::int64_t thread_count : threads)
-                for (std::int64_t stream_count : streams)
-                  for (const auto& mode : modes)
-                    for (double sparsity : sparsities) {
-                      DeploymentPoint p;
-                      p.topology = model;
-                      p.prune = prune;
-                      p.precision = precision;
-                      p.backend = backend.second;
-                      p.op_mode = mode;
-                      p.batch = batch;
-                      p.threads = static_cast<int>(thread_count);
-                      p.streams = static_cast<int>(stream_count);
-                      p.scenario = scenario;
-                      p.sparsity = sparsity;
-                      p.seed = seed;
-                      config.points.push_back(p);
-                    }
+    for (const DeploymentPoint& variant : variants)
+      for (const auto& backend : backends)
+        for (std::int64_t batch : batches)
+          for (std::int64_t thread_count : threads)
+            for (std::int64_t stream_count : streams)
+              for (const auto& mode : modes)
+                for (double sparsity : sparsities) {
+                  DeploymentPoint p = variant;
+                  p.backend = backend.second;
+                  p.op_mode = mode;
+                  p.batch = batch;
+                  p.threads = static_cast<int>(thread_count);
+                  p.streams = static_cast<int>(stream_count);
+                  p.scenario = scenario;
+                  p.sparsity = sparsity;
+                  p.seed = seed;
+                  config.points.push_back(p);
+                }
     return config;
   }
 
  private:
+  // models x prunes x precisions of the zoo, with seeded random weights.
+  std::vector<DeploymentPoint> zoo_variants() const {
+    const auto models = model_list();
+    const auto prunes = prune_list();
+    std::vector<Precision> precisions;
+    for (const auto& [node, name] : strings(root_, "precisions", true)) {
+      try {
+        precisions.push_back(parse_precision(name));
+      } catch (const InputError& e) {
+        fail(node, "precisions", e.what());
+      }
+    }
+    std::vector<DeploymentPoint> variants;
+    for (const auto& model : models) {
+      for (double prune : prunes) {
+        for (const Precision& precision : precisions) {
+          DeploymentPoint p;
+          p.topology = model;
+          p.prune = prune;
+          p.precision = precision;
+          variants.push_back(p);
+        }
+      }
+    }
+    return variants;
+  }
+
+  // Model files (a directory stands for its *.safetensors, sorted), each at its own precision,
+  // with top-1 on its data set's test split after timing.
+  std::vector<DeploymentPoint> trained_variants() const {
+    for (const char* key : {"models", "prunes", "precisions"}) {
+      if (root_.get(key)) {
+        fail(root_.get(key), key, "model_files fixes topology, prune and precision; drop this");
+      }
+    }
+    const std::int64_t accuracy_limit = integer(root_, "accuracy_limit", 0, 0);
+    std::vector<DeploymentPoint> variants;
+    for (const auto& [node, name] : strings(root_, "model_files", true)) {
+      std::vector<std::filesystem::path> files;
+      if (std::filesystem::is_directory(name)) {
+        for (const auto& entry : std::filesystem::directory_iterator(name)) {
+          if (entry.path().extension() == ".safetensors") files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+        if (files.empty()) fail(node, "model_files", "no .safetensors file in " + name);
+      } else {
+        files.emplace_back(name);
+      }
+      for (const auto& file : files) {
+        try {
+          DeploymentPoint p = point_for_model_file(file.string());
+          p.accuracy_limit = accuracy_limit;
+          variants.push_back(p);
+        } catch (const InputError& e) {
+          fail(node, "model_files", e.what());
+        }
+      }
+    }
+    return variants;
+  }
+
   std::vector<std::string> model_list() const {
     const toml::node* node = root_.get("models");
     std::string text;

@@ -12,6 +12,10 @@
 //   op_modes = ["default"]            # optional
 //   scenario = "auto"                 # optional: auto, single-stream, offline, multi-stream
 //   sparsity = [0]                    # optional: synaptic pruning, fraction zeroed
+//   model_files = ["models/mlp-mnist"] # instead of models/prunes/precisions: trained variants
+//                                     # (files, or directories of *.safetensors), each at its
+//                                     # own precision, with top-1 on its data set after timing
+//   accuracy_limit = 0                # with model_files: first N test images (0: all)
 //   seed = 1                          # optional
 //   power = "auto"                    # optional: auto, rapl, none, csv:FILE
 //   idle_seconds = 2                  # optional: idle power measured before the sweep

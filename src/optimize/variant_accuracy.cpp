@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "cost/cost.hpp"
 #include "engine/registry.hpp"
 
 namespace qtb {
@@ -58,9 +59,12 @@ VariantAccuracy measure_variant_accuracy(const Graph& graph, const Precision& pr
   out.result = accuracy_on(out.backend, graph, precision, test, threads, limit);
   if (!compare_backends || is_float(precision.weights)) return out;
   for (std::size_t b = 1; b < backends.size(); ++b) {
-    const std::int64_t images = backends[b] == "reference"
-                                    ? std::min(kReferenceAgreementImages, out.result.samples)
-                                    : out.result.samples;
+    std::int64_t images = out.result.samples;
+    if (backends[b] == "reference") {
+      const double macs = static_cast<double>(compute_cost(graph, precision).macs);
+      const auto affordable = static_cast<std::int64_t>(kReferenceAgreementMacs / macs);
+      images = std::min(images, std::max(kReferenceMinImages, affordable));
+    }
     const AccuracyResult other = accuracy_on(backends[b], graph, precision, test, threads, images);
     BackendAgreement agreement{backends[b], other.samples, 0};
     for (std::size_t i = 0; i < other.predictions.size(); ++i) {

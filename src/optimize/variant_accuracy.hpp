@@ -26,8 +26,10 @@ struct VariantAccuracy {
   std::vector<BackendAgreement> agreement;
 };
 
-// The reference is slow on the large MLPs: it compares this many images (the others: all).
-inline constexpr std::int64_t kReferenceAgreementImages = 2000;
+// The reference backend is plain loops (about 0.1 GMAC/s): it compares as many images as fit
+// in this many multiply-accumulates, at least kReferenceMinImages (the others: all images).
+inline constexpr double kReferenceAgreementMacs = 4e9;
+inline constexpr std::int64_t kReferenceMinImages = 200;
 
 // Backends that run `precision` on this graph, fastest first (onednn, lowbit, gemmlowp, sparse,
 // reference).
