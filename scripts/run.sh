@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up and build; measure this machine into the catalog (host); run the short
 # benchmark campaign (data/sweeps/campaign.toml: MLP and CNV at all four pruning scales on the CPU
-# backends) into results.db; import the paper's 974 published points beside them; write the L0
+# backends) into results.db; train the MLP's variants briefly (data/variants/quick-mlp.toml) and
+# time them with their measured accuracy (data/sweeps/trained.toml); import the paper's 974 published points beside them; write the L0
 # analysis, rooflines, exports and the analyses of the stored rows (Pareto, box statistics,
 # orthogonality, pruning speedup, theory vs measurement) to out/, print a summary, and end by
 # writing the HTML report out/report.html and printing its path.
@@ -14,6 +15,10 @@ mkdir -p out
 
 $qtb platforms --probe
 $qtb sweep --config data/sweeps/campaign.toml --db "$db" | tee out/campaign.txt
+# Trained variants (MLP on MNIST, every precision; resumed if already made), timed and with their
+# measured top-1 (docs/accuracy.md); single-threaded training keeps it deterministic everywhere.
+$qtb optimize matrix --config data/variants/quick-mlp.toml | tee out/accuracy.txt
+$qtb sweep --config data/sweeps/trained.toml --db "$db" | tee out/trained.txt
 $qtb import data/reference/qutibench-web/experimental_data.csv --db "$db"
 
 $qtb analyze --format csv >out/analysis.csv
@@ -38,7 +43,8 @@ $qtb analyze-results --analysis orthogonality --source ours --db "$db" |
   awk 'NR == 1 || $5 == "fps"' | cut -c1-400
 echo
 echo "results: $db (our rows and the paper's; qutibench results --db $db), out/results.csv,"
-echo "  out/results.json, out/campaign.txt, out/{pareto,box,orthogonality,speedup,theory}.csv,"
+echo "  out/results.json, out/campaign.txt, out/accuracy.txt, out/trained.txt, models/quick-mlp/,"
+echo "  out/{pareto,box,orthogonality,speedup,theory}.csv,"
 echo "  out/analysis.csv, out/analysis.json, out/roofline*.svg"
 
 # The report: every analysis above as one self-contained HTML page (docs/report.md).
