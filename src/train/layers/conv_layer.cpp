@@ -4,30 +4,17 @@
 
 #include "train/gemm.hpp"
 #include "train/parallel.hpp"
-#include "train/quantizers.hpp"
 
 namespace qtb::train_detail {
 
 ConvLayer::ConvLayer(int node, const Shape& input, const Shape& output, const Conv2dAttrs& attrs,
                      int weight_bits, std::vector<float> weights, std::vector<float> bias)
-    : Layer(node),
+    : WeightedLayer(node, attrs.out_channels, weight_bits, std::move(weights), std::move(bias)),
       input_(input),
       output_(output),
       attrs_(attrs),
       patch_(input.channels * attrs.kernel_h * attrs.kernel_w),
-      pixels_(output.height * output.width),
-      weight_bits_(weight_bits),
-      weights_(std::move(weights)),
-      weight_grads_(weights_.size()),
-      bias_(std::move(bias)),
-      bias_grads_(bias_.size()) {
-  if (weight_bits_ > 0) quantized_.resize(weights_.size());
-  parameters_changed();
-}
-
-void ConvLayer::parameters_changed() {
-  if (weight_bits_ > 0) quantize_weights(weight_bits_, weights_, attrs_.out_channels, quantized_);
-}
+      pixels_(output.height * output.width) {}
 
 std::int64_t ConvLayer::chunk_images(std::int64_t batch) const {
   constexpr std::int64_t kTargetColumns = 2048;
@@ -162,16 +149,6 @@ void ConvLayer::backward(const Tensor& in, const Tensor&, const Tensor& grad_out
          columns, 0.0f, col_grads_.data(), columns);
     col2im(*grad_in, first, count);
   }
-}
-
-std::vector<Parameter> ConvLayer::parameters() {
-  std::vector<Parameter> p{{weights_, weight_grads_, true}};
-  if (!bias_.empty()) p.push_back({bias_, bias_grads_, false});
-  return p;
-}
-
-void ConvLayer::store(Graph& graph) const {
-  graph.set_weights(node(), weights_, bias_);
 }
 
 }  // namespace qtb::train_detail

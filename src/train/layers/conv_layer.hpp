@@ -5,11 +5,11 @@
 #include <utility>
 
 #include "graph/node.hpp"
-#include "train/layers/layer.hpp"
+#include "train/layers/weighted_layer.hpp"
 
 namespace qtb::train_detail {
 
-class ConvLayer : public Layer {
+class ConvLayer : public WeightedLayer {
  public:
   ConvLayer(int node, const Shape& input, const Shape& output, const Conv2dAttrs& attrs,
             int weight_bits, std::vector<float> weights, std::vector<float> bias);
@@ -18,12 +18,8 @@ class ConvLayer : public Layer {
   void forward(const Tensor& in, Tensor& out, Mode mode) override;
   void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
                 Tensor* grad_in) override;
-  std::vector<Parameter> parameters() override;
-  void parameters_changed() override;
-  void store(Graph& graph) const override;
 
  private:
-  const float* effective() const { return weight_bits_ > 0 ? quantized_.data() : weights_.data(); }
   std::int64_t chunk_images(std::int64_t batch) const;
   std::pair<std::int64_t, std::int64_t> valid_columns(std::int64_t kx) const;
   // col[k][j * P + p] for the images first .. first + count - 1 of `in`.
@@ -33,11 +29,8 @@ class ConvLayer : public Layer {
 
   Shape input_, output_;
   Conv2dAttrs attrs_;
-  std::int64_t patch_;   // K = in channels x kh x kw
-  std::int64_t pixels_;  // P = out height x out width
-  int weight_bits_;
-  std::vector<float> weights_, quantized_, weight_grads_;
-  std::vector<float> bias_, bias_grads_;
+  std::int64_t patch_;                                 // K = in channels x kh x kw
+  std::int64_t pixels_;                                // P = out height x out width
   std::vector<float> columns_, col_grads_, products_;  // scratch per chunk
 };
 

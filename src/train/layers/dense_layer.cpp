@@ -1,27 +1,14 @@
 #include "train/layers/dense_layer.hpp"
 
 #include "train/gemm.hpp"
-#include "train/quantizers.hpp"
 
 namespace qtb::train_detail {
 
 DenseLayer::DenseLayer(int node, std::int64_t in_features, std::int64_t out_features,
                        int weight_bits, std::vector<float> weights, std::vector<float> bias)
-    : Layer(node),
+    : WeightedLayer(node, out_features, weight_bits, std::move(weights), std::move(bias)),
       in_(in_features),
-      out_(out_features),
-      weight_bits_(weight_bits),
-      weights_(std::move(weights)),
-      weight_grads_(weights_.size()),
-      bias_(std::move(bias)),
-      bias_grads_(bias_.size()) {
-  if (weight_bits_ > 0) quantized_.resize(weights_.size());
-  parameters_changed();
-}
-
-void DenseLayer::parameters_changed() {
-  if (weight_bits_ > 0) quantize_weights(weight_bits_, weights_, out_, quantized_);
-}
+      out_(out_features) {}
 
 void DenseLayer::forward(const Tensor& in, Tensor& out, Mode) {
   out.resize(in.batch, Shape{out_, 1, 1});
@@ -50,16 +37,6 @@ void DenseLayer::backward(const Tensor& in, const Tensor&, const Tensor& grad_ou
   grad_in->resize(in.batch, in.shape);
   gemm(false, false, in.batch, in_, out_, 1.0f, grad_out.data(), out_, effective(), in_, 0.0f,
        grad_in->data(), in_);
-}
-
-std::vector<Parameter> DenseLayer::parameters() {
-  std::vector<Parameter> p{{weights_, weight_grads_, true}};
-  if (!bias_.empty()) p.push_back({bias_, bias_grads_, false});
-  return p;
-}
-
-void DenseLayer::store(Graph& graph) const {
-  graph.set_weights(node(), weights_, bias_);
 }
 
 }  // namespace qtb::train_detail

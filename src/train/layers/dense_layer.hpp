@@ -2,11 +2,11 @@
 // Fully connected: out[n][o] = sum_i in[n][i] * W[o][i] (+ bias[o]); W is out x in, row-major,
 // as in the Graph. With weight bits, W is the fake-quantized master weight (straight-through:
 // the gradient of the quantized weight updates the float master).
-#include "train/layers/layer.hpp"
+#include "train/layers/weighted_layer.hpp"
 
 namespace qtb::train_detail {
 
-class DenseLayer : public Layer {
+class DenseLayer : public WeightedLayer {
  public:
   // weight_bits 0 = float weights.
   DenseLayer(int node, std::int64_t in_features, std::int64_t out_features, int weight_bits,
@@ -16,17 +16,9 @@ class DenseLayer : public Layer {
   void forward(const Tensor& in, Tensor& out, Mode mode) override;
   void backward(const Tensor& in, const Tensor& out, const Tensor& grad_out,
                 Tensor* grad_in) override;
-  std::vector<Parameter> parameters() override;
-  void parameters_changed() override;
-  void store(Graph& graph) const override;
 
  private:
-  const float* effective() const { return weight_bits_ > 0 ? quantized_.data() : weights_.data(); }
-
   std::int64_t in_, out_;
-  int weight_bits_;
-  std::vector<float> weights_, quantized_, weight_grads_;
-  std::vector<float> bias_, bias_grads_;
 };
 
 }  // namespace qtb::train_detail
