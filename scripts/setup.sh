@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils  # xmllint: the SVG tests validate the charts they render
   zlib1g-dev             # gzip-compressed IDX data sets
+  libstb-dev             # stb_image: JPEG/PNG decoding for ImageNet-style folders
   dataset-fashion-mnist  # Fashion-MNIST, gzip IDX under /usr/share/datasets/fashion-mnist/
   chromium               # the report's browser test (tests/report_browser_test.cpp) renders it headless
 )

@@ -20,7 +20,7 @@ TEST(DataCli, ListsEveryDataSetAsJson) {
   const auto r = run_app(dir, "datasets --format json --cifar10-dir " + dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out)["datasets"];
-  ASSERT_EQ(json.size(), 4u);
+  ASSERT_EQ(json.size(), 5u);
   EXPECT_EQ(json[0]["name"], "mnist");
   EXPECT_EQ(json[2]["name"], "fashion-mnist-32x32x3");
   EXPECT_EQ(json[2]["channels"], 3);

@@ -1,5 +1,6 @@
 // `qutibench datasets`: the data sets qutibench knows, where each is read from, whether it is there
-// and how many images each split holds (from the file headers, so listing is instant).
+// and how many images each split holds (from the file headers, or for ImageNet-style folders the
+// image files counted, so listing is quick).
 #include <fmt/format.h>
 
 #include <memory>
@@ -18,11 +19,13 @@ struct Options {
   std::string mnist_dir;
   std::string fashion_mnist_dir;
   std::string cifar10_dir;
+  std::string imagenet_dir;
 };
 
 std::string directory_for(const Options& o, const std::string& name) {
   if (name == "mnist") return o.mnist_dir;
   if (name == "cifar10") return o.cifar10_dir;
+  if (name == "imagenet") return o.imagenet_dir;
   return o.fashion_mnist_dir;  // both Fashion-MNIST entries read the same files
 }
 
@@ -76,6 +79,9 @@ void register_datasets(CLI::App& app) {
                       "/usr/share/datasets/fashion-mnist)");
   command->add_option("--cifar10-dir", o->cifar10_dir,
                       "CIFAR-10 cifar-10-batches-bin directory (default: $QUTIBENCH_CIFAR10_DIR)");
+  command->add_option("--imagenet-dir", o->imagenet_dir,
+                      "ImageNet directory with train/ and val/ class folders (default: "
+                      "$QUTIBENCH_IMAGENET_DIR)");
   command->callback([o] { fmt::print("{}", render(*o, parse_output_format(o->format))); });
 }
 

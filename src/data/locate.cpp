@@ -8,6 +8,7 @@
 #include "data/cifar10_reader.hpp"
 #include "data/cnv_padding.hpp"
 #include "data/idx_reader.hpp"
+#include "data/image_folder_reader.hpp"
 
 namespace qtb {
 namespace {
@@ -23,6 +24,11 @@ constexpr const char* kFashionHow =
 constexpr const char* kCifarHow =
     "download the CIFAR-10 binary version (cifar-10-binary.tar.gz) yourself, untar it and give "
     "the cifar-10-batches-bin directory (--cifar10-dir or $QUTIBENCH_CIFAR10_DIR)";
+
+constexpr const char* kImagenetHow =
+    "give the ILSVRC2012 directory with train/ and val/ arranged in class folders "
+    "(--imagenet-dir or $QUTIBENCH_IMAGENET_DIR)";
+constexpr int kImagenetClasses = 1000;  // ILSVRC2012, reported until a directory says otherwise
 
 fs::path from_env_or(const char* variable, const fs::path& fallback) {
   if (const char* env = std::getenv(variable); env && *env) return env;
@@ -46,7 +52,7 @@ fs::path idx_file(const DataSetSource& source, Split split, const char* kind) {
 }  // namespace
 
 std::vector<std::string> data_set_names() {
-  return {"mnist", "fashion-mnist", "fashion-mnist-32x32x3", "cifar10"};
+  return {"mnist", "fashion-mnist", "fashion-mnist-32x32x3", "cifar10", "imagenet"};
 }
 
 DataSetSource locate_data_set(const std::string& name, const fs::path& dir) {
@@ -77,10 +83,24 @@ DataSetSource locate_data_set(const std::string& name, const fs::path& dir) {
     s.dir = dir.empty() ? from_env_or("QUTIBENCH_CIFAR10_DIR", {}) : dir;
     s.how_to_get = kCifarHow;
     s.channels = 3, s.height = 32, s.width = 32;
+  } else if (name == "imagenet") {
+    s.description = "ImageNet-style class folders, e.g. ILSVRC2012 (user-supplied)";
+    s.format = DataSetFormat::image_folder;
+    s.dir = dir.empty() ? from_env_or("QUTIBENCH_IMAGENET_DIR", {}) : dir;
+    s.how_to_get = kImagenetHow;
+    s.channels = 3, s.height = s.width = kImageFolderCrop;
+    s.classes = kImagenetClasses;
+    // Locating never fails for a bad directory: loading or probing says what is wrong with it.
+    if (!s.dir.empty()) {
+      try {
+        s.classes = static_cast<int>(image_folder_classes(s.dir).size());
+      } catch (const InputError&) {
+      }
+    }
   } else {
     throw InputError(
         fmt::format("unknown data set '{}': expected one of mnist, fashion-mnist, "
-                    "fashion-mnist-32x32x3, cifar10",
+                    "fashion-mnist-32x32x3, cifar10, imagenet",
                     name));
   }
   return s;
@@ -89,6 +109,15 @@ DataSetSource locate_data_set(const std::string& name, const fs::path& dir) {
 std::vector<fs::path> data_set_files(const DataSetSource& source, Split split) {
   if (source.dir.empty()) {
     throw InputError(fmt::format("{}: no directory given: {}", source.name, source.how_to_get));
+  }
+  if (source.format == DataSetFormat::image_folder) {
+    const fs::path split_dir = source.dir / image_folder_split_name(split);
+    std::error_code ec;
+    if (!fs::is_directory(split_dir, ec)) {
+      throw InputError(
+          fmt::format("{}: {} not found: {}", source.name, split_dir.string(), source.how_to_get));
+    }
+    return {split_dir};
   }
   std::vector<fs::path> files;
   if (source.format == DataSetFormat::cifar10) {
@@ -109,6 +138,9 @@ std::vector<fs::path> data_set_files(const DataSetSource& source, Split split) {
 DataSet load_data_set(const DataSetSource& source, Split split) {
   const std::vector<fs::path> files = data_set_files(source, split);
   if (source.format == DataSetFormat::cifar10) return read_cifar10(files, split);
+  if (source.format == DataSetFormat::image_folder) {
+    return read_image_folder(source.dir, split, source.max_images);
+  }
   if (source.name == "fashion-mnist-32x32x3") {
     return pad_to_32x32x3(read_idx({files[0], files[1]}, "fashion-mnist", split, source.classes));
   }
@@ -121,7 +153,9 @@ DataSetStatus probe_data_set(const DataSetSource& source) {
     for (const Split split : {Split::train, Split::test}) {
       const std::vector<fs::path> files = data_set_files(source, split);
       std::int64_t count = 0;
-      if (source.format == DataSetFormat::cifar10) {
+      if (source.format == DataSetFormat::image_folder) {
+        count = static_cast<std::int64_t>(list_image_folder(source.dir, split).images.size());
+      } else if (source.format == DataSetFormat::cifar10) {
         for (const auto& file : files) count += cifar10_record_count(file);
       } else {
         count = read_idx_header(files[0], false).count;
