@@ -29,7 +29,7 @@ DataSet images(std::vector<std::vector<std::uint8_t>> pixels, std::vector<std::u
   data.classes = 6;
   for (const auto& image : pixels)
     data.pixels.insert(data.pixels.end(), image.begin(), image.end());
-  data.labels = std::move(labels);
+  data.labels.assign(labels.begin(), labels.end());
   return data;
 }
 

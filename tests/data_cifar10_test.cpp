@@ -55,7 +55,7 @@ TEST(DataCifar10, ReadsBatchesInOrder) {
   EXPECT_EQ(data.name, "cifar10");
   EXPECT_EQ(data.size(), 3);
   EXPECT_EQ(data.image_bytes(), 3072);
-  EXPECT_EQ(data.labels, (Bytes{3, 9, 0}));
+  EXPECT_EQ(data.labels, (std::vector<qtb::Label>{3, 9, 0}));
   EXPECT_EQ(data.image(1)[0], 1);     // red plane, first pixel of record 1
   EXPECT_EQ(data.image(1)[1024], 1);  // green plane starts at 1024: (1 + 1024) mod 256
   EXPECT_EQ(data.image(2)[3071], 3071 % 256);
@@ -71,7 +71,7 @@ TEST(DataCifar10, LocatesTheSplitsInAUserDirectory) {
   EXPECT_TRUE(status.present) << status.problem;
   EXPECT_EQ(status.train, 10);
   EXPECT_EQ(status.test, 1);
-  EXPECT_EQ(qtb::load_data_set(source, qtb::Split::test).labels, Bytes{4});
+  EXPECT_EQ(qtb::load_data_set(source, qtb::Split::test).labels, std::vector<qtb::Label>{4});
   fs::remove(dir / "data_batch_4.bin");
   try {
     qtb::load_data_set(source, qtb::Split::train);

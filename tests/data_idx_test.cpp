@@ -87,7 +87,7 @@ TEST(DataIdx, ReadsPlainFiles) {
   EXPECT_EQ(data.channels, 1);
   EXPECT_EQ(data.height, 2);
   EXPECT_EQ(data.width, 3);
-  EXPECT_EQ(data.labels, (Bytes{1, 0, 9}));
+  EXPECT_EQ(data.labels, (std::vector<qtb::Label>{1, 0, 9}));
   EXPECT_EQ(data.image(2)[0], 20);
   EXPECT_EQ(data.image(2)[5], 25);
   EXPECT_THROW(data.image(3), std::out_of_range);

@@ -25,7 +25,8 @@ struct Expected {
   std::int64_t label_sum;
 };
 
-std::int64_t sum(std::span<const std::uint8_t> bytes) {
+template <typename Value>
+std::int64_t sum(std::span<const Value> bytes) {
   return std::accumulate(bytes.begin(), bytes.end(), std::int64_t{0});
 }
 
@@ -38,10 +39,10 @@ void check(const Expected& e) {
   EXPECT_EQ(status.train + status.test, 70000);
   EXPECT_EQ(std::vector<std::uint8_t>(data.labels.begin(), data.labels.begin() + 10),
             e.first_labels);
-  EXPECT_EQ(sum(data.labels), e.label_sum);
+  EXPECT_EQ(sum(std::span<const qtb::Label>(data.labels)), e.label_sum);
   // Padding adds zeros and copies the grey image into three channels.
   const int copies = static_cast<int>(data.channels);
-  EXPECT_EQ(sum(data.image(0)), copies * e.first_image_sum);
+  EXPECT_EQ(sum<std::uint8_t>(data.image(0)), copies * e.first_image_sum);
   EXPECT_EQ(data.image_bytes(), copies == 3 ? 3 * 32 * 32 : 28 * 28);
 }
 

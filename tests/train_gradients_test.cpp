@@ -179,7 +179,7 @@ TEST(TrainGradients, ReluAndHardTanh) {
 
 TEST(TrainGradients, SoftmaxCrossEntropy) {
   Tensor logits = tensor(3, Shape{4, 1, 1}, random_values(12, 14, 2.0));
-  const std::vector<std::uint8_t> labels{2, 0, 3};
+  const std::vector<Label> labels{2, 0, 3};
   Tensor grad;
   softmax_cross_entropy(logits, labels, grad);
   for (std::size_t i = 0; i < logits.values.size(); ++i) {
@@ -201,7 +201,7 @@ TEST(TrainGradients, SoftmaxCrossEntropyValueAndAccuracy) {
   // Two classes with logits (0, ln 3): p = (1/4, 3/4).
   Tensor logits = tensor(2, Shape{2, 1, 1}, {0.0f, std::log(3.0f), 0.0f, std::log(3.0f)});
   Tensor grad;
-  const LossResult r = softmax_cross_entropy(logits, std::vector<std::uint8_t>{1, 0}, grad);
+  const LossResult r = softmax_cross_entropy(logits, std::vector<Label>{1, 0}, grad);
   EXPECT_NEAR(r.total_loss, -std::log(0.75) - std::log(0.25), 1e-6);
   EXPECT_EQ(r.correct, 1);
   EXPECT_NEAR(grad.values[0], 0.25 / 2, 1e-6);

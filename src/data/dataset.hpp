@@ -15,6 +15,9 @@ std::string_view to_string(Split split);
 // "train" or "test"; anything else is an InputError.
 Split parse_split(std::string_view text);
 
+// A class index: two bytes, so ImageNet's 1000 classes fit.
+using Label = std::uint16_t;
+
 struct DataSet {
   std::string name;  // e.g. "mnist", "fashion-mnist-32x32x3": says what the pixels are
   Split split = Split::train;
@@ -23,7 +26,7 @@ struct DataSet {
   std::int64_t width = 0;
   int classes = 0;
   std::vector<std::uint8_t> pixels;  // size() x channels x height x width
-  std::vector<std::uint8_t> labels;  // one per image, each < classes
+  std::vector<Label> labels;         // one per image, each < classes
 
   std::int64_t size() const { return static_cast<std::int64_t>(labels.size()); }
   std::int64_t image_bytes() const { return channels * height * width; }

@@ -123,7 +123,7 @@ DataSet read_idx(const IdxFiles& files, const std::string& name, Split split, in
   data.width = image_header.width;
   data.classes = classes;
   data.pixels = std::move(images);
-  data.labels = std::move(labels);
+  data.labels.assign(labels.begin(), labels.end());
   return data;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -38,8 +39,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kImageKinds = ".JPEG, .jpg, .jpeg or .png";
-// DataSet labels are one byte each.
-constexpr std::size_t kMaxClasses = 256;
+// What a DataSet label holds (ImageNet's 1000 fit easily).
+constexpr std::size_t kMaxClasses = std::size_t{std::numeric_limits<Label>::max()} + 1;
 
 bool is_image_file(const fs::path& path) {
   std::string extension = path.extension().string();
@@ -241,8 +242,7 @@ DataSet read_image_folder(const fs::path& dir, Split split, std::int64_t max_ima
   const ImageFolderListing listing = list_image_folder(dir, split);
   if (listing.classes.size() > kMaxClasses) {
     throw InputError(fmt::format(
-        "{}: {} class folders: at most {} can be read, since data set "
-        "labels are one byte each",
+        "{}: {} class folders: at most {} can be read (data set labels are 16-bit)",
         (dir / image_folder_split_name(split)).string(), listing.classes.size(), kMaxClasses));
   }
   const std::vector<std::size_t> chosen = choose_images(listing, max_images);
@@ -270,7 +270,7 @@ DataSet read_image_folder(const fs::path& dir, Split split, std::int64_t max_ima
     try {
       const std::vector<std::uint8_t> chw = read_folder_image(listing.images[chosen[slot]]);
       std::copy(chw.begin(), chw.end(), data.pixels.begin() + slot * image_bytes);
-      data.labels[slot] = static_cast<std::uint8_t>(listing.labels[chosen[slot]]);
+      data.labels[slot] = static_cast<Label>(listing.labels[chosen[slot]]);
     } catch (const InputError& e) {
       failures[slot] = {e.what(), true};
     } catch (const std::exception& e) {

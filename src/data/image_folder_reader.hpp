@@ -46,8 +46,8 @@ std::vector<std::uint8_t> read_folder_image(const std::filesystem::path& file);
 // Reads one split into a DataSet named "imagenet" (3x224x224). max_images > 0 keeps only that
 // many images, chosen round-robin over the classes (each class's first image, then each class's
 // second, ...) so that a quick accuracy run still sees every class; they stay in class, name
-// order. Throws InputError as list_image_folder and read_folder_image do, and for more than 256
-// classes (DataSet labels are one byte).
+// order. Throws InputError as list_image_folder and read_folder_image do, and for more classes
+// than a 16-bit label holds.
 DataSet read_image_folder(const std::filesystem::path& dir, Split split,
                           std::int64_t max_images = 0);
 

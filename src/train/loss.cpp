@@ -12,7 +12,7 @@ std::int64_t argmax(const float* values, std::int64_t count) {
   return best;
 }
 
-LossResult softmax_cross_entropy(const Tensor& logits, std::span<const std::uint8_t> labels,
+LossResult softmax_cross_entropy(const Tensor& logits, std::span<const Label> labels,
                                  Tensor& grad) {
   grad.resize(logits.batch, logits.shape);
   const std::int64_t classes = logits.item_size();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 
+#include "data/dataset.hpp"
 #include "train/tensor.hpp"
 
 namespace qtb::train_detail {
@@ -13,8 +14,7 @@ struct LossResult {
 };
 
 // grad = d(mean loss)/d(logits) = (softmax - onehot) / batch.
-LossResult softmax_cross_entropy(const Tensor& logits, std::span<const std::uint8_t> labels,
-                                 Tensor& grad);
+LossResult softmax_cross_entropy(const Tensor& logits, std::span<const Label> labels, Tensor& grad);
 
 // Index of the first largest value.
 std::int64_t argmax(const float* values, std::int64_t count);

@@ -61,7 +61,7 @@ void check_data(const Network& net, const DataSet& data, const std::string& grap
                                  data.classes, graph_name, net.classes()));
   }
   if (data.size() == 0) throw InputError("data set '" + data.name + "' is empty");
-  for (std::uint8_t label : data.labels) {
+  for (const Label label : data.labels) {
     if (label >= data.classes) {
       throw InputError(
           fmt::format("data set '{}' has label {} but {} classes", data.name, label, data.classes));
@@ -117,7 +117,7 @@ TrainResult train(const Graph& graph, const DataSet& train_set, const TrainOptio
 
   TrainResult result{prepared, {}, 0.0};
   Tensor input, grad;
-  std::vector<std::uint8_t> labels;
+  std::vector<Label> labels;
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     const std::vector<std::int64_t> order = train_detail::shuffled_indices(images, shuffle_rng);
