@@ -73,8 +73,24 @@ CompileOptions compile_options(const DeploymentPoint& point) {
   return options;
 }
 
-// The point's graph with its seeded weights, after checking the point; throws before anything
-// is compiled or timed.
+Graph random_graph(const DeploymentPoint& point) {
+  Graph graph = build_topology(point.topology, point.prune);
+  fill_random_weights(graph, point.seed);
+  return graph;
+}
+
+Graph trained_graph(const DeploymentPoint& point) {
+  ModelFile file = load_model(point.model_file);
+  if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
+    throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
+                                 file.metadata.topology, file.metadata.prune, point.topology,
+                                 point.prune));
+  }
+  return std::move(file.graph);
+}
+
+// The point's graph with its seeded or trained weights, after checking the point; throws before
+// anything is compiled or timed.
 Graph prepare_graph(const DeploymentPoint& point) {
   if (point.op_mode != "default")
     throw UnsupportedError(
@@ -87,18 +103,7 @@ Graph prepare_graph(const DeploymentPoint& point) {
         "an accuracy run needs trained weights: give a model file (qutibench "
         "optimize makes them)");
   }
-  Graph graph = build_topology(point.topology, point.prune);
-  if (point.model_file.empty()) {
-    fill_random_weights(graph, point.seed);
-  } else {
-    ModelFile file = load_model(point.model_file);
-    if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
-      throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
-                                   file.metadata.topology, file.metadata.prune, point.topology,
-                                   point.prune));
-    }
-    graph = std::move(file.graph);
-  }
+  Graph graph = point.model_file.empty() ? random_graph(point) : trained_graph(point);
   if (point.sparsity > 0) prune_synapses(graph, point.sparsity);
   check_supported(*backend, graph, point.precision, compile_options(point));
   return graph;
