@@ -59,6 +59,15 @@ class ReportBrowser : public ::testing::Test {
            << "vendored vega missing in " << default_vega_dir() << ": run scripts/setup.sh";
   }
 
+  // Stores the small test rows and writes `qutibench report [EXTRA] -o OUTPUT` over them.
+  void write_small_report(const fs::path& output, const std::string& extra = "") {
+    ResultStore(dir_ / "results.db").append(test::report_rows());
+    const auto r =
+        test::run_app(dir_, "report " + extra + "-o " + output.string() + " --db " +
+                                (dir_ / "results.db").string() + " --catalog " + catalog_.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
   // Opens the page headless, lets its scripts run, returns the DOM as it is then.
   std::string dump_dom(const fs::path& page, const std::string& query = "") {
     const fs::path dom = dir_ / "dom.html";
@@ -87,12 +96,8 @@ class ReportBrowser : public ::testing::Test {
 TEST_F(ReportBrowser, EveryChartOfTheSmallStoreRenders) {
   if (chromium_.empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
   ASSERT_TRUE(vega_is_vendored());
-  ResultStore(dir_ / "results.db").append(test::report_rows());
   const fs::path page = dir_ / "report.html";
-  const auto r =
-      test::run_app(dir_, "report -o " + page.string() + " --db " + (dir_ / "results.db").string() +
-                              " --catalog " + catalog_.string());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NO_FATAL_FAILURE(write_small_report(page));
   const std::string dom = dump_dom(page);
   expect_all_rendered(dom, "14");
   // The best-variant table answers "best for MNIST at >= 98 %": among the test rows, the FINN
@@ -110,12 +115,8 @@ TEST_F(ReportBrowser, EveryChartOfTheSmallStoreRenders) {
 TEST_F(ReportBrowser, FiltersInThePageHideChartsAndRows) {
   if (chromium_.empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
   ASSERT_TRUE(vega_is_vendored());
-  ResultStore(dir_ / "results.db").append(test::report_rows());
   const fs::path page = dir_ / "report.html";
-  const auto r =
-      test::run_app(dir_, "report -o " + page.string() + " --db " + (dir_ / "results.db").string() +
-                              " --catalog " + catalog_.string());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NO_FATAL_FAILURE(write_small_report(page));
   // The query string presets the page's filters: only the paper's CIFAR-10 rows stay.
   const std::string dom = dump_dom(page, "?task=cifar10&source=paper");
   EXPECT_EQ(attribute(dom, "data-errors"), "0") << attribute(dom, "data-messages");
@@ -158,12 +159,8 @@ TEST_F(ReportBrowser, EveryChartOfThePaperDataRenders) {
 TEST_F(ReportBrowser, SvgFormatWritesOneFilePerChart) {
   if (std::system("node --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
   ASSERT_TRUE(vega_is_vendored());
-  ResultStore(dir_ / "results.db").append(test::report_rows());
   const fs::path out = dir_ / "svg";
-  const auto r =
-      test::run_app(dir_, "report --format svg -o " + out.string() + " --db " +
-                              (dir_ / "results.db").string() + " --catalog " + catalog_.string());
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NO_FATAL_FAILURE(write_small_report(out, "--format svg "));
   std::size_t files = 0;
   for (const auto& entry : fs::directory_iterator(out)) {
     ASSERT_EQ(entry.path().extension(), ".svg") << entry.path();
