@@ -1,7 +1,7 @@
 // `qutibench report` end to end on a small store: the page holds one chart container per spec,
 // the specs inline the rows the store has, the command-line filters restrict them, and bad
-// options exit 2 with one line and write nothing. The vendored vega bundles are replaced by stubs
-// here (what the page does with them is report_browser_test.cpp's business).
+// options exit 2 with one line and write nothing. The vendored vega bundles are replaced by small
+// marker files here (what the page does with them is report_browser_test.cpp's business).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,8 +23,8 @@ class ReportCli : public ::testing::Test {
     fs::create_directories(dir_ / "vega");
     for (const char* name : {"vega", "vega-lite", "vega-embed"}) {
       test::spit(dir_ / "vega" / (std::string(name) + ".min.js"),
-                 std::string("/* stub ") + name + " */");
-      test::spit(dir_ / "vega" / (std::string("LICENSE-") + name), "stub licence");
+                 std::string("/* marker ") + name + " */");
+      test::spit(dir_ / "vega" / (std::string("LICENSE-") + name), "marker licence");
     }
   }
 
@@ -62,8 +62,9 @@ TEST_F(ReportCli, WritesOnePageWithEveryChart) {
   EXPECT_EQ(specs.size(), 14u);
   EXPECT_EQ(occurrences(html, "class=\"qtb-chart\""), specs.size());
   EXPECT_NE(html.find(R"(data-charts="14")"), std::string::npos);
-  for (const char* stub : {"/* stub vega */", "/* stub vega-lite */", "/* stub vega-embed */"})
-    EXPECT_NE(html.find(stub), std::string::npos) << stub;
+  for (const char* marker :
+       {"/* marker vega */", "/* marker vega-lite */", "/* marker vega-embed */"})
+    EXPECT_NE(html.find(marker), std::string::npos) << marker;
   EXPECT_NE(html.find(R"(<input type="checkbox" value="ZCU104-FINN" checked>)"), std::string::npos);
   EXPECT_NE(html.find(R"(data-task="mnist" value="98")"), std::string::npos);  // threshold
   EXPECT_NE(html.find("id=\"orthogonality-table\""), std::string::npos);
