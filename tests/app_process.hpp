@@ -1,5 +1,5 @@
 #pragma once
-// Helpers for tests that run the qutibench binary (QTB_APP_PATH) and look at its files.
+// Helpers for tests that run the qutibench binary (test_paths.hpp) and look at its files.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "test_paths.hpp"
 
 extern char** environ;
 
@@ -50,7 +51,7 @@ inline fs::path fresh_dir(const std::string& prefix) {
 
 // Runs `qutibench ARGS` with stdout and stderr captured in files of `dir`.
 inline AppResult run_app(const fs::path& dir, const std::string& args) {
-  const std::string command = std::string(QTB_APP_PATH) + " " + args + " >" +
+  const std::string command = app_path().string() + " " + args + " >" +
                               (dir / "stdout").string() + " 2>" + (dir / "stderr").string();
   const int status = std::system(command.c_str());
   AppResult r;
@@ -67,7 +68,7 @@ inline int count_lines(const std::string& text) {
 // Starts `qutibench ARGS` without a shell, stderr into dir/stderr (stdout discarded); returns the
 // child's pid, for tests that kill it.
 inline pid_t spawn_app(const fs::path& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> words{QTB_APP_PATH};
+  std::vector<std::string> words{app_path().string()};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& w : words) argv.push_back(w.data());
@@ -99,7 +100,7 @@ inline std::string integrity(const fs::path& db) {
 }
 
 inline fs::path portal_csv() {
-  return fs::path(QTB_REFERENCE_DIR) / "experimental_data.csv";
+  return reference_dir() / "experimental_data.csv";
 }
 
 }  // namespace qtb::test

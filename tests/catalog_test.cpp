@@ -8,11 +8,12 @@
 #include "core/text.hpp"
 #include "paper_table2.hpp"
 #include "platform/catalog.hpp"
+#include "core/data_dir.hpp"
 
 namespace qtb {
 namespace {
 
-const std::filesystem::path kShipped = std::filesystem::path(QTB_DATA_DIR) / "platforms";
+const std::filesystem::path kShipped = qtb::data_dir() / "platforms";
 
 std::vector<Platform> shipped() {
   std::vector<Platform> all = load_catalog(kShipped);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include "test_paths.hpp"
 
 namespace {
 
@@ -36,7 +37,7 @@ fs::path scratch_dir() {
 
 Result run(const std::string& args) {
   const fs::path dir = scratch_dir();
-  const std::string command = std::string(QTB_APP_PATH) + " " + args + " >" +
+  const std::string command = qtb::test::app_path().string() + " " + args + " >" +
                               (dir / "out").string() + " 2>" + (dir / "err").string();
   const int status = std::system(command.c_str());
   Result r;

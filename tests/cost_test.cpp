@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "cost/cost.hpp"
 #include "zoo/zoo.hpp"
+#include "test_paths.hpp"
 
 namespace qtb {
 namespace {
@@ -90,7 +91,7 @@ TEST(Cost, ResidualAndConcatTraffic) {
 // docs/cost-model.md (GoogLeNet's rounded parameters, cnv 12.5 %'s conv1 slip, ResNet-50's
 // DNNDK pruning definition, EfficientNet not in the zoo).
 TEST(Cost, OperationalIntensityMatchesThePaperTable) {
-  std::ifstream in(std::string(QTB_REFERENCE_DIR) +
+  std::ifstream in(qtb::test::reference_dir().string() +
                    "/cnn_topologies_compute_memory_requirements.csv");
   ASSERT_TRUE(in) << "reference table missing";
   const std::map<std::string, std::pair<std::string, double>> rows = {

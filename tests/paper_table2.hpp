@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "test_paths.hpp"
 
 namespace qtb::testing {
 
@@ -36,7 +37,7 @@ inline std::vector<Table2Row> read_table2() {
       {"EdgeTPU-slow", {"EdgeTPU", "slow"}},
       {"NCS (MyriadX)", {"NCS2", "default"}},
       {"U96-Quadcore A53-INT8", {"U96-A53", "default"}}};
-  std::ifstream in(std::string(QTB_REFERENCE_DIR) + "/hardware_platforms.csv");
+  std::ifstream in(qtb::test::reference_dir() / "hardware_platforms.csv");
   if (!in) throw std::runtime_error("hardware_platforms.csv is missing");
   std::vector<Table2Row> rows;
   std::string line;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "measure/result_row.hpp"
+#include "core/data_dir.hpp"
 
 namespace qtb::test {
 
@@ -67,7 +68,7 @@ inline std::filesystem::path report_test_catalog(const std::filesystem::path& di
   const std::filesystem::path catalog = dir / "catalog";
   std::filesystem::create_directories(catalog);
   for (const auto& entry :
-       std::filesystem::directory_iterator(std::filesystem::path(QTB_DATA_DIR) / "platforms"))
+       std::filesystem::directory_iterator(qtb::data_dir() / "platforms"))
     if (entry.path().extension() == ".toml" && entry.path().filename() != "host.toml")
       std::filesystem::copy_file(entry.path(), catalog / entry.path().filename(),
                                  std::filesystem::copy_options::overwrite_existing);

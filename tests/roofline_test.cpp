@@ -10,13 +10,14 @@
 #include "platform/catalog.hpp"
 #include "roofline/analysis.hpp"
 #include "zoo/zoo.hpp"
+#include "core/data_dir.hpp"
 
 namespace qtb {
 namespace {
 
 const std::vector<Platform>& catalog() {
   static const std::vector<Platform> all =
-      load_catalog(std::filesystem::path(QTB_DATA_DIR) / "platforms");
+      load_catalog(qtb::data_dir() / "platforms");
   return all;
 }
 

@@ -45,4 +45,32 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
+std::string quote_value(std::string_view value, std::size_t max_chars) {
+  std::string out = "'";
+  std::size_t shown = 0;
+  for (const char c : value) {
+    if (shown == max_chars) {
+      out += "...";
+      break;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+    ++shown;
+  }
+  return out + "'";
+}
+
 }  // namespace qtb

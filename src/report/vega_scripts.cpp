@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/data_dir.hpp"
 #include "core/error.hpp"
 
 namespace qtb {
@@ -23,11 +24,11 @@ std::string read_text(const std::filesystem::path& file, const std::string& reme
 
 std::filesystem::path default_vega_dir() {
   if (const char* dir = std::getenv("QUTIBENCH_VEGA_DIR"); dir && *dir) return dir;
-  return std::filesystem::path(QTB_DATA_DIR) / "cache" / "vega-js";
+  return data_dir() / "cache" / "vega-js";
 }
 
 std::filesystem::path report_assets_dir() {
-  return std::filesystem::path(QTB_DATA_DIR) / "report";
+  return data_dir() / "report";
 }
 
 VegaScripts load_vega_scripts(const std::filesystem::path& dir) {
