@@ -51,8 +51,8 @@ inline fs::path fresh_dir(const std::string& prefix) {
 
 // Runs `qutibench ARGS` with stdout and stderr captured in files of `dir`.
 inline AppResult run_app(const fs::path& dir, const std::string& args) {
-  const std::string command = app_path().string() + " " + args + " >" +
-                              (dir / "stdout").string() + " 2>" + (dir / "stderr").string();
+  const std::string command = app_path().string() + " " + args + " >" + (dir / "stdout").string() +
+                              " 2>" + (dir / "stderr").string();
   const int status = std::system(command.c_str());
   AppResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "paper_table2.hpp"
 #include "platform/catalog.hpp"
-#include "core/data_dir.hpp"
 
 namespace qtb {
 namespace {

@@ -8,8 +8,8 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "cost/cost.hpp"
-#include "zoo/zoo.hpp"
 #include "test_paths.hpp"
+#include "zoo/zoo.hpp"
 
 namespace qtb {
 namespace {

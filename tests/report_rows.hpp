@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "measure/result_row.hpp"
 #include "core/data_dir.hpp"
+#include "measure/result_row.hpp"
 
 namespace qtb::test {
 
@@ -67,8 +67,7 @@ inline std::vector<ResultRow> report_rows() {
 inline std::filesystem::path report_test_catalog(const std::filesystem::path& dir) {
   const std::filesystem::path catalog = dir / "catalog";
   std::filesystem::create_directories(catalog);
-  for (const auto& entry :
-       std::filesystem::directory_iterator(qtb::data_dir() / "platforms"))
+  for (const auto& entry : std::filesystem::directory_iterator(qtb::data_dir() / "platforms"))
     if (entry.path().extension() == ".toml" && entry.path().filename() != "host.toml")
       std::filesystem::copy_file(entry.path(), catalog / entry.path().filename(),
                                  std::filesystem::copy_options::overwrite_existing);

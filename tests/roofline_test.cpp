@@ -4,20 +4,19 @@
 
 #include <map>
 
+#include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "paper_table2.hpp"
 #include "platform/catalog.hpp"
 #include "roofline/analysis.hpp"
 #include "zoo/zoo.hpp"
-#include "core/data_dir.hpp"
 
 namespace qtb {
 namespace {
 
 const std::vector<Platform>& catalog() {
-  static const std::vector<Platform> all =
-      load_catalog(qtb::data_dir() / "platforms");
+  static const std::vector<Platform> all = load_catalog(qtb::data_dir() / "platforms");
   return all;
 }
 

