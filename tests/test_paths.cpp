@@ -10,5 +10,8 @@ std::filesystem::path app_path() {
 std::filesystem::path reference_dir() {
   return QTB_REFERENCE_DIR;
 }
+std::filesystem::path source_dir() {
+  return QTB_SOURCE_DIR;
+}
 
 }  // namespace qtb::test
