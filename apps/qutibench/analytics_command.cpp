@@ -3,15 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
 
 #include "analytics/analytics_json.hpp"
 #include "analytics/analytics_tables.hpp"
 #include "commands.hpp"
-#include "core/error.hpp"
 #include "platform/catalog.hpp"
 #include "report/output_format.hpp"
+#include "store/filter_names.hpp"
 #include "store/result_store.hpp"
 
 namespace qtb::app {
@@ -82,23 +81,23 @@ void register_analyze_results(CLI::App& app) {
       ->check(CLI::IsMember({"pareto", "box", "orthogonality", "speedup", "theory"}));
   command->add_option("--task", o->task,
                       "only this task (mnist, fashion-mnist, cifar10, imagenet)");
-  command->add_option("--source", o->source, "paper, ours or all")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"paper", "ours", "all"}));
+  command->add_option("--source", o->source, "paper, ours or all")->capture_default_str();
   command->add_option("--db", o->db, "result database (SQLite)")->capture_default_str();
   command->add_option("--format", o->format, "table, csv or json")->capture_default_str();
   command->add_flag("--frontier-only", o->frontier_only,
                     "pareto: print only the points on a frontier (dominated and missing left out)");
   command->callback([o] {
     const OutputFormat format = parse_output_format(o->format);
-    // A reading command never creates a database: a mistyped --db is an error, not no rows.
-    if (!std::filesystem::exists(o->db))
-      throw InputError(fmt::format("no database {} (import or run something first)", o->db));
+    // A reading command never creates or writes a store: a mistyped --db is an error, not no rows;
+    // so is a mistyped name.
+    const ResultStore store(o->db, StoreAccess::Read);
+    check_filter_option(store, "--task", "dataset", o->task);
+    check_filter_option(store, "--source", "source", o->source, {"all"});
     RowFilter filter;
     if (!o->task.empty()) filter.dataset = o->task;
     if (o->source != "all") filter.source = o->source;
     filter.valid_only = true;
-    const std::vector<ResultRow> rows = ResultStore(o->db).query(filter);
+    const std::vector<ResultRow> rows = store.query(filter);
     fmt::print("{}", run_analysis(*o, rows, format));
     fmt::print(stderr, "analyze-results: {} on {} rows from {}\n", o->analysis, rows.size(), o->db);
   });

@@ -13,13 +13,16 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/text.hpp"
 #include "measure/provenance.hpp"
 #include "platform/catalog.hpp"
+#include "report/chart_fields.hpp"
 #include "report/report.hpp"
 #include "report/report_html.hpp"
 #include "report/report_selection.hpp"
 #include "report/report_svg.hpp"
 #include "report/vega_scripts.hpp"
+#include "store/filter_names.hpp"
 #include "store/result_store.hpp"
 
 namespace qtb::app {
@@ -65,10 +68,14 @@ void run(const Options& o) {
     throw InputError(fmt::format(
         "report output '{}' must end in .html (use --format svg for a directory of SVG files)",
         o.output));
+  // A reading command never creates or writes a store: a mistyped --db is an error, not an empty
+  // report. Names follow the rule of every filter option (store/filter_names.hpp).
+  const ResultStore store(o.db, StoreAccess::Read);
+  for (const std::string& list : o.tasks)
+    for (const std::string& task : split_list(list))
+      check_name_option("--task", task, report_task_order());
+  check_name_option("--source", o.source, {"paper", "ours", "all"});
   const ReportSelection selection = parse_report_selection(o.tasks, o.platforms, o.source);
-  // A reading command never creates a database: a mistyped --db is an error, not an empty report.
-  if (!std::filesystem::exists(o.db))
-    throw InputError(fmt::format("no database {} (import or run something first)", o.db));
   const std::vector<Platform> catalog =
       load_catalog(o.catalog.empty() ? default_catalog_dir() : std::filesystem::path(o.catalog));
   const std::filesystem::path vega_dir =
@@ -77,12 +84,14 @@ void run(const Options& o) {
 
   RowFilter filter;
   filter.valid_only = true;
-  const std::vector<ResultRow> stored = ResultStore(o.db).query(filter);
+  const std::vector<ResultRow> stored = store.query(filter);
   std::vector<std::string> known;
   for (const Platform& p : catalog) known.push_back(p.name);
   for (const ResultRow& row : stored)
     if (std::find(known.begin(), known.end(), row.platform) == known.end())
       known.push_back(row.platform);
+  for (const std::string& platform : selection.platforms)
+    check_name_option("--platform", platform, known);
   const std::vector<ResultRow> rows = select_report_rows(stored, selection, known);
   const Report report = build_report(rows, catalog, provenance(o, selection, rows));
 

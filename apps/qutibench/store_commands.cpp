@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "commands.hpp"
 #include "core/error.hpp"
@@ -13,6 +13,7 @@
 #include "measure/result_row_json.hpp"
 #include "report/output_format.hpp"
 #include "report/results_output.hpp"
+#include "store/filter_names.hpp"
 #include "store/import.hpp"
 #include "store/result_store.hpp"
 #include "store/row_csv.hpp"
@@ -36,10 +37,20 @@ void add_filter_options(CLI::App* command, FilterOptions& f) {
   command->add_option("--platform", f.platform, "only this platform (host, TX2, ZCU104-FINN, ...)");
   command->add_option("--backend", f.backend, "only this backend");
   command->add_option("--precision", f.precision, "only this precision (FP32, INT8, W2A2, ...)");
-  command->add_option("--source", f.source, "only rows from: ours or paper");
+  command->add_option("--source", f.source, "only rows from: ours, paper or all");
   command->add_option("--dataset", f.dataset, "only this data set (mnist, cifar10, imagenet)");
   command->add_option("--level", f.level, "only this level (L0, L1, L2, L3)");
   command->add_flag("--valid-only", f.valid_only, "leave out rows marked invalid");
+}
+
+// A name that is neither known nor stored is a typo: refused, rather than an empty result.
+void check_filter_names(const FilterOptions& f, const ResultStore& store) {
+  check_filter_option(store, "--topology", "topology", f.topology);
+  check_filter_option(store, "--platform", "platform", f.platform);
+  check_filter_option(store, "--backend", "backend", f.backend);
+  check_filter_option(store, "--source", "source", f.source, {"all"});
+  check_filter_option(store, "--dataset", "dataset", f.dataset);
+  check_filter_option(store, "--level", "level", f.level);
 }
 
 RowFilter make_filter(const FilterOptions& f) {
@@ -52,20 +63,20 @@ RowFilter make_filter(const FilterOptions& f) {
   set(filter.backend, f.backend);
   // Stored precisions are canonical: INT4 on the command line means W4A4.
   if (!f.precision.empty()) filter.precision = parse_precision(f.precision).name();
-  set(filter.source, f.source);
+  if (f.source != "all") set(filter.source, f.source);
   set(filter.dataset, f.dataset);
   set(filter.level, f.level);
   filter.valid_only = f.valid_only;
   return filter;
 }
 
-// Reading commands never create a database: a mistyped --db is an error, not an empty result.
-std::unique_ptr<ResultStore> open_existing(const std::string& db) {
-  if (!std::filesystem::exists(db)) {
-    throw InputError(
-        fmt::format("no database {} (import or run something first, or pass --db)", db));
-  }
-  return std::make_unique<ResultStore>(db);
+// Reading commands never create or write a store: a mistyped --db is an error, not an empty
+// result. The filter's names are checked against the store.
+std::vector<ResultRow> query_existing(const std::string& db, const FilterOptions& options) {
+  const RowFilter filter = make_filter(options);
+  const ResultStore store(db, StoreAccess::Read);
+  check_filter_names(options, store);
+  return store.query(filter);
 }
 
 void register_import(CLI::App& app) {
@@ -118,8 +129,7 @@ void register_export(CLI::App& app) {
   command->callback([o] {
     const OutputFormat format = parse_output_format(o->format);
     if (format == OutputFormat::Table) throw InputError("export writes csv or json, not a table");
-    const RowFilter filter = make_filter(o->filter);
-    const std::vector<ResultRow> rows = open_existing(o->db)->query(filter);
+    const std::vector<ResultRow> rows = query_existing(o->db, o->filter);
     const std::string text =
         format == OutputFormat::Json ? rows_document(rows).dump(1) + "\n" : rows_to_csv(rows);
     if (o->output.empty()) {
@@ -145,8 +155,7 @@ void register_results(CLI::App& app) {
   add_filter_options(command, o->filter);
   command->callback([o] {
     const OutputFormat format = parse_output_format(o->format);
-    const RowFilter filter = make_filter(o->filter);
-    const std::vector<ResultRow> rows = open_existing(o->db)->query(filter);
+    const std::vector<ResultRow> rows = query_existing(o->db, o->filter);
     fmt::print("{}", render_results(rows, format));
     fmt::print(stderr, "results: {} rows from {}\n", rows.size(), o->db);
   });

@@ -7,6 +7,9 @@
 namespace qtb {
 
 std::vector<CsvRecord> read_csv(std::string_view text) {
+  // A UTF-8 byte order mark (Excel's default for "CSV UTF-8") is not part of the first field.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::vector<CsvRecord> records;
   std::size_t line = 1;
   std::size_t i = 0;

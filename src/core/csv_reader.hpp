@@ -12,9 +12,9 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
-// Splits `text` into records; CRLF and LF both end a record, a trailing newline adds no record and
-// blank lines are skipped. Throws InputError "line N: ..." for an unterminated quoted field or
-// text after a closing quote.
+// Splits `text` into records; a leading UTF-8 byte order mark is skipped, CRLF and LF both end a
+// record, a trailing newline adds no record and blank lines are skipped. Throws InputError "line N:
+// ..." for an unterminated quoted field or text after a closing quote.
 std::vector<CsvRecord> read_csv(std::string_view text);
 
 }  // namespace qtb

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace qtb {
 namespace {
@@ -98,8 +99,8 @@ struct Writer {
 
 [[noreturn]] void wrong_type(const std::string& field, const char* expected,
                              const nlohmann::json& value) {
-  throw InputError(
-      fmt::format("row field '{}': expected {}, got {}", field, expected, value.dump()));
+  throw InputError(fmt::format("row field '{}': expected {}, got {}", field, expected,
+                               quote_value(value.dump())));
 }
 
 void read_value(const std::string& field, const nlohmann::json& v, std::string& out) {
@@ -139,7 +140,7 @@ void read_value(const std::string& field, const nlohmann::json& v, LatencyStats&
   });
   for (const auto& [key, value] : v.items())
     if (!known.contains(key))
-      throw InputError(fmt::format("row field '{}.{}' is unknown", field, key));
+      throw InputError(fmt::format("row field {} is unknown", quote_value(field + "." + key)));
 }
 
 }  // namespace
@@ -151,7 +152,8 @@ nlohmann::json to_json(const ResultRow& row) {
 }
 
 ResultRow row_from_json(const nlohmann::json& object) {
-  if (!object.is_object()) throw InputError("a row must be a JSON object, got " + object.dump());
+  if (!object.is_object())
+    throw InputError("a row must be a JSON object, got " + quote_value(object.dump()));
   ResultRow row;
   std::set<std::string> known;
   visit_fields(row, [&](const char* name, auto& member) {
@@ -159,7 +161,8 @@ ResultRow row_from_json(const nlohmann::json& object) {
     if (object.contains(name)) read_value(name, object.at(name), member);
   });
   for (const auto& [key, value] : object.items())
-    if (!known.contains(key)) throw InputError(fmt::format("row field '{}' is unknown", key));
+    if (!known.contains(key))
+      throw InputError(fmt::format("row field {} is unknown", quote_value(key)));
   return row;
 }
 

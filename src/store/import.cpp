@@ -4,34 +4,66 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <system_error>
 
 #include "core/csv_reader.hpp"
 #include "core/error.hpp"
-#include "core/precision.hpp"
+#include "core/json_text.hpp"
+#include "core/limits.hpp"
 #include "measure/result_row_json.hpp"
+#include "store/file_kind.hpp"
 #include "store/import_errors.hpp"
 #include "store/portal_csv.hpp"
 #include "store/row_csv.hpp"
+#include "store/row_validation.hpp"
 
 namespace qtb {
 namespace {
 
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// The whole file, refused before reading when it is not a regular file (a device or FIFO would
+// never end: /dev/zero) or larger than kMaxReadFileBytes; the read itself stops at the cap too, in
+// case the file grows meanwhile.
 std::string read_text(const std::filesystem::path& file) {
+  namespace fs = std::filesystem;
+  const ImportErrors errors(file.string());
+  std::error_code error;
+  const fs::file_status status = fs::status(file, error);
+  if (status.type() == fs::file_type::not_found) errors.refuse("no such file");
+  if (error) errors.refuse(fmt::format("cannot read it ({})", error.message()));
+  if (status.type() == fs::file_type::directory) errors.refuse("it is a directory, not a file");
+  if (status.type() != fs::file_type::regular) {
+    errors.refuse(fmt::format("it is {}, not a regular file", file_kind(status.type())));
+  }
+  const auto too_large = [&](std::uint64_t bytes) {
+    errors.refuse(fmt::format("the file is {}, more than the {} an import reads",
+                              format_bytes(bytes), format_bytes(kMaxReadFileBytes)));
+  };
+  const std::uintmax_t size = fs::file_size(file, error);
+  if (!error && size > kMaxReadFileBytes) too_large(size);
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("cannot read {}", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  if (!in) errors.refuse("cannot read it");
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxReadFileBytes) too_large(text.size());
+  }
+  if (in.bad()) errors.refuse("cannot read it (read error)");
+  return text;
 }
 
 std::vector<ResultRow> read_rows_json(const std::string& text, const std::string& file_name) {
   ImportErrors errors(file_name);
   nlohmann::json document;
   try {
-    document = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    errors.refuse(fmt::format("not valid JSON ({})", e.what()));
+    document = parse_json(text, file_name);
+  } catch (const InputError& e) {
+    // parse_json names the file first; the refusal names it once.
+    std::string reason = e.what();
+    if (reason.starts_with(file_name + ": ")) reason.erase(0, file_name.size() + 2);
+    errors.refuse(reason);
   }
   if (!document.is_object() || !document.contains("rows") || !document["rows"].is_array()) {
     errors.refuse("expected a JSON document {\"rows\": [ ... ]}");
@@ -65,30 +97,14 @@ std::string format_name(ImportFormat format) {
 }
 
 void check_imported_row(const ResultRow& row) {
-  const auto fail = [](const std::string& what) { throw InputError(what); };
-  if (row.topology.empty()) fail("topology is empty");
-  if (row.platform.empty()) fail("platform is empty");
-  if (row.source.empty()) fail("source is empty (ours or paper)");
-  const std::string canonical = parse_precision(row.precision).name();
-  if (canonical != row.precision) {
-    fail(fmt::format("precision '{}' is not canonical (write '{}')", row.precision, canonical));
-  }
-  if (!(row.prune > 0 && row.prune <= 1)) fail(fmt::format("prune {} is not in (0, 1]", row.prune));
-  if (row.batch < 1 || row.threads < 1 || row.streams < 1) {
-    fail("batch, threads and streams must be at least 1");
-  }
-  if (row.level != "L0" && row.level != "L1" && row.level != "L2" && row.level != "L3") {
-    fail(fmt::format("level '{}' is not L0, L1, L2 or L3", row.level));
-  }
-  if (!row.accuracy_source.empty() && row.accuracy_source != "measured" &&
-      row.accuracy_source != "reported") {
-    fail(fmt::format("accuracy_source '{}' is not measured or reported", row.accuracy_source));
-  }
+  if (const auto reason = validate_row(row)) throw InputError(*reason);
 }
 
 ImportFile read_import_file(const std::filesystem::path& file) {
   const std::string name = file.string();
-  const std::string text = read_text(file);
+  std::string text = read_text(file);
+  // Excel and Notepad start a UTF-8 file with a byte order mark; it is not part of the content.
+  if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '{') {
     return {ImportFormat::RowsJson, read_rows_json(text, name)};

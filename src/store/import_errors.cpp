@@ -7,8 +7,9 @@
 namespace qtb {
 namespace {
 
-// More than this many reasons would not fit on a terminal line; the count says the rest.
-constexpr std::size_t kListed = 10;
+// The reasons listed stay within this many characters, so the refusal is one short line; the count
+// says the rest. The first reason is always listed.
+constexpr std::size_t kListedChars = 120;
 
 }  // namespace
 
@@ -26,13 +27,12 @@ void ImportErrors::refuse(const std::string& reason) const {
 
 void ImportErrors::throw_if_any(std::size_t rows) const {
   if (errors_.empty()) return;
-  std::string listed;
-  for (std::size_t i = 0; i < errors_.size() && i < kListed; ++i) {
-    if (i > 0) listed += "; ";
-    listed += errors_[i];
-  }
-  if (errors_.size() > kListed)
-    listed += fmt::format("; ... and {} more", errors_.size() - kListed);
+  std::string listed = errors_.front();
+  if (listed.size() > kListedChars) listed = listed.substr(0, kListedChars - 3) + "...";
+  std::size_t shown = 1;
+  while (shown < errors_.size() && listed.size() + 2 + errors_[shown].size() <= kListedChars)
+    listed += "; " + errors_[shown++];
+  if (shown < errors_.size()) listed += fmt::format("; ... and {} more", errors_.size() - shown);
   const std::string what = rows == 0 ? fmt::format("{} problems with the header", errors_.size())
                                      : fmt::format("{} of {} rows malformed", errors_.size(), rows);
   throw InputError(fmt::format("{}: import refused, nothing stored ({}): {}", file_, what, listed));

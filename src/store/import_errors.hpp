@@ -1,6 +1,7 @@
 #pragma once
 // Collects what is wrong with an import file, so one refusal names every bad line (up to a limit)
-// instead of only the first: the user fixes the file in one go.
+// instead of only the first: the user fixes the file in one go. The line stays short: as many
+// reasons as fit, then how many more.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ class ImportErrors {
   // Throws InputError for a problem with the whole file.
   [[noreturn]] void refuse(const std::string& reason) const;
   // When any error was added, throws one InputError (one line): the file, how many of `rows` rows
-  // are bad (rows = 0 when the header is at fault), and the first errors with their lines.
+  // are bad (rows = 0 when the header is at fault), and the first errors (as many as fit in about
+  // 120 characters) with their lines.
   void throw_if_any(std::size_t rows) const;
 
  private:

@@ -6,6 +6,8 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/parse_number.hpp"
@@ -108,9 +110,13 @@ class Cells {
     const std::string value = text(c);
     if (value.empty()) return std::nullopt;
     const auto parsed = parse_double(without_thousands_separators(value));
-    if (!parsed)
-      throw InputError(fmt::format("column '{}': '{}' is not a number", kNames[c], value));
-    if (*parsed < 0) throw InputError(fmt::format("column '{}': {} is negative", kNames[c], value));
+    if (!parsed) {
+      throw InputError(
+          fmt::format("column '{}': {} is not a number", kNames[c], quote_value(value)));
+    }
+    if (*parsed < 0) {
+      throw InputError(fmt::format("column '{}': {} is negative", kNames[c], quote_value(value)));
+    }
     return parsed;
   }
 
@@ -122,13 +128,13 @@ class Cells {
 const PortalPlatform& find_platform(const std::string& hw_type) {
   for (const PortalPlatform& p : portal_platforms())
     if (p.hw_type == hw_type) return p;
-  throw InputError(fmt::format("unknown platform (HWType) '{}'", hw_type));
+  throw InputError(fmt::format("unknown platform (HWType) {}", quote_value(hw_type)));
 }
 
 const PortalTopology& find_topology(const std::string& name) {
   for (const PortalTopology& t : kTopologies)
     if (name == t.portal) return t;
-  throw InputError(fmt::format("unknown topology (NN_Topology) '{}'", name));
+  throw InputError(fmt::format("unknown topology (NN_Topology) {}", quote_value(name)));
 }
 
 ResultRow parse_row(const Cells& cells) {
@@ -143,17 +149,23 @@ ResultRow parse_row(const Cells& cells) {
   // The Op mode column repeats the HWType suffix (or is empty); a disagreement is a broken row.
   const std::string op_mode = to_lower(cells.text(kOpMode));
   if (!op_mode.empty() && op_mode != platform.op_mode) {
-    throw InputError(
-        fmt::format("column 'Op mode': '{}' contradicts HWType '{}'", op_mode, platform.hw_type));
+    throw InputError(fmt::format("column 'Op mode': {} contradicts HWType '{}'",
+                                 quote_value(op_mode), platform.hw_type));
   }
 
-  row.precision = parse_precision(cells.required(kDatatype)).name();
+  const std::string datatype = cells.required(kDatatype);
+  try {
+    row.precision = parse_precision(datatype).name();
+  } catch (const InputError&) {
+    throw InputError(fmt::format("column 'Datatype': {} is not a precision (FP32, INT8, ...)",
+                                 quote_value(datatype)));
+  }
 
   const std::string count_text = cells.required(kCount);
   const auto count = parse_int64(count_text);
   if (!count || *count < 1) {
-    throw InputError(
-        fmt::format("column 'batch/thread/stream': '{}' is not a positive integer", count_text));
+    throw InputError(fmt::format("column 'batch/thread/stream': {} is not a positive integer",
+                                 quote_value(count_text)));
   }
   row.batch = row.threads = row.streams = 1;
   switch (platform.sweep) {
@@ -170,15 +182,16 @@ ResultRow parse_row(const Cells& cells) {
 
   const auto pruning = cells.number(kPruning);
   if (!pruning || *pruning <= 0 || *pruning > 100) {
-    throw InputError(fmt::format("column 'PruningFactor': '{}' is not a percentage in (0, 100]",
-                                 cells.text(kPruning)));
+    throw InputError(fmt::format("column 'PruningFactor': {} is not a percentage in (0, 100]",
+                                 quote_value(cells.text(kPruning))));
   }
   row.prune = *pruning / 100.0;
 
   const std::string level_text = cells.required(kLevel);
   const std::string level = to_upper(level_text);
   if (level != "L0" && level != "L1" && level != "L2" && level != "L3") {
-    throw InputError(fmt::format("column 'level': '{}' is not l0, l1, l2 or l3", level_text));
+    throw InputError(
+        fmt::format("column 'level': {} is not l0, l1, l2 or l3", quote_value(level_text)));
   }
   row.level = level;
 
@@ -234,6 +247,12 @@ const std::vector<PortalPlatform>& portal_platforms() {
   return table;
 }
 
+std::vector<std::string> portal_topology_names() {
+  std::vector<std::string> names;
+  for (const PortalTopology& t : kTopologies) names.emplace_back(t.topology);
+  return names;
+}
+
 bool is_portal_header(const std::vector<std::string>& header) {
   return std::any_of(header.begin(), header.end(),
                      [](const std::string& name) { return trim(name) == "HWType"; });
@@ -244,6 +263,13 @@ std::vector<ResultRow> read_portal_csv(const std::vector<CsvRecord>& records,
   ImportErrors errors(file_name);
   if (records.empty()) errors.refuse("the file is empty");
   const CsvRecord& header = records.front();
+  // A repeated name would leave it to chance which of the two columns is read.
+  std::set<std::string_view> seen;
+  for (const std::string& field : header.fields) {
+    const std::string_view name = trim(field);
+    if (!seen.insert(name).second)
+      errors.add(header.line, fmt::format("column {} appears twice", quote_value(name)));
+  }
   std::array<std::size_t, kColumns> index{};
   for (int c = 0; c < kColumns; ++c) {
     const auto found =

@@ -24,6 +24,9 @@ struct PortalPlatform {
 // Every HWType of the portal file, with its platform, op mode and sweep parameter.
 const std::vector<PortalPlatform>& portal_platforms();
 
+// Our names of the portal's topologies (NN_Topology mapped), in the portal's order.
+std::vector<std::string> portal_topology_names();
+
 // True when the header is the portal's (it has an HWType column).
 bool is_portal_header(const std::vector<std::string>& header);
 

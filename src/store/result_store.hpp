@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "measure/result_row.hpp"
@@ -31,11 +32,18 @@ struct AppendCounts {
   std::size_t skipped = 0;  // already stored (same content), or repeated within the batch
 };
 
+// Write: the store of `run`, `sweep` and `import`; Read: the store of commands that only query.
+enum class StoreAccess { Write, Read };
+
 class ResultStore {
  public:
-  // Opens `file`, creating it when absent and migrating it to the current schema. Throws
-  // InputError when the file is not a qutibench database or comes from a newer version.
-  explicit ResultStore(const std::filesystem::path& file);
+  // Write: opens `file`, creating it when absent and migrating it to the current schema, and
+  // makes sure it can be written, so a command fails before measuring, not after.
+  // Read: opens an existing store without writing to it (no creation, no migration).
+  // Throws InputError "<file>: <reason>" when the path is a directory, a device or FIFO, missing
+  // (Read), an empty file (Read), not a qutibench database, from a newer version, read-only
+  // (Write), or SQLite cannot open it.
+  explicit ResultStore(const std::filesystem::path& file, StoreAccess access = StoreAccess::Write);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
@@ -49,6 +57,9 @@ class ResultStore {
   // Matching rows in the order they were stored.
   std::vector<ResultRow> query(const RowFilter& filter) const;
   std::size_t count(const RowFilter& filter) const;
+  // The distinct values stored in a text column (topology, platform, ...), sorted; for the names a
+  // filter option accepts. Throws std::invalid_argument for a column that is not a text column.
+  std::vector<std::string> stored_values(std::string_view column) const;
 
   const std::filesystem::path& file() const { return file_; }
 

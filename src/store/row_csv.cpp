@@ -23,7 +23,17 @@ std::string cell(const nlohmann::json& value) {
   return value.get<std::string>();
 }
 
-nlohmann::json parse_cell(const Column& column, const std::string& text) {
+// Free text keeps every character, so an export reads back exactly; in every other column (names,
+// numbers, flags) spaces around the value are dropped, as spreadsheets pad cells.
+bool is_free_text(std::string_view column) {
+  for (const char* name : {"invalid_reason", "method", "notes", "accuracy_reference",
+                           "command_line", "contributor", "cpu_model"})
+    if (column == name) return true;
+  return false;
+}
+
+nlohmann::json parse_cell(const Column& column, const std::string& cell_text) {
+  const std::string text = is_free_text(column.name) ? cell_text : std::string(trim(cell_text));
   // A text cell is taken as is, empty included: "" and a default are not the same value.
   if (column.kind == ColumnKind::Text) return text;
   if (text.empty()) {
@@ -33,14 +43,17 @@ nlohmann::json parse_cell(const Column& column, const std::string& text) {
   switch (column.kind) {
     case ColumnKind::Real:
       if (const auto v = parse_double(text)) return *v;
-      throw InputError(fmt::format("column '{}': '{}' is not a number", column.name, text));
+      throw InputError(
+          fmt::format("column '{}': {} is not a number", column.name, quote_value(text)));
     case ColumnKind::Integer:
       if (const auto v = parse_int64(text)) return *v;
-      throw InputError(fmt::format("column '{}': '{}' is not an integer", column.name, text));
+      throw InputError(
+          fmt::format("column '{}': {} is not an integer", column.name, quote_value(text)));
     case ColumnKind::Boolean:
       if (text == "true" || text == "1") return true;
       if (text == "false" || text == "0") return false;
-      throw InputError(fmt::format("column '{}': '{}' is not true or false", column.name, text));
+      throw InputError(
+          fmt::format("column '{}': {} is not true or false", column.name, quote_value(text)));
     case ColumnKind::Text:
       break;
   }
@@ -66,7 +79,8 @@ std::string rows_to_csv(const std::vector<ResultRow>& rows) {
 
 bool is_rows_csv_header(const std::vector<std::string>& header) {
   const auto has = [&](const char* name) {
-    return std::find(header.begin(), header.end(), name) != header.end();
+    return std::any_of(header.begin(), header.end(),
+                       [&](const std::string& field) { return trim(field) == name; });
   };
   return has("topology") && has("platform");
 }
@@ -77,14 +91,15 @@ std::vector<ResultRow> read_rows_csv(const std::vector<CsvRecord>& records,
   if (records.empty()) errors.refuse("the file is empty");
   const CsvRecord& header = records.front();
   std::vector<const Column*> layout;  // the column of each field
-  for (const std::string& name : header.fields) {
+  for (const std::string& field : header.fields) {
+    const std::string_view name = trim(field);
     const auto& columns = result_columns();
     const auto found = std::find_if(columns.begin(), columns.end(),
                                     [&](const Column& c) { return c.name == name; });
     if (found == columns.end()) {
-      errors.add(header.line, fmt::format("unknown column '{}'", name));
+      errors.add(header.line, fmt::format("unknown column {}", quote_value(name)));
     } else if (std::find(layout.begin(), layout.end(), &*found) != layout.end()) {
-      errors.add(header.line, fmt::format("column '{}' appears twice", name));
+      errors.add(header.line, fmt::format("column {} appears twice", quote_value(name)));
     }
     layout.push_back(found == columns.end() ? nullptr : &*found);
   }

@@ -100,26 +100,49 @@ bool is_not_a_database(const sqlite::SqliteError& e) {
   return e.code() == SQLITE_NOTADB || e.code() == SQLITE_CORRUPT;
 }
 
+struct Ownership {
+  std::int64_t application_id = 0;
+  std::int64_t tables = 0;
+  bool ours() const { return application_id == kStoreApplicationId; }
+};
+
 // Refuses anything but an empty file or one of our databases, before anything is written.
-void check_ownership(sqlite::Connection& db, const std::filesystem::path& file) {
-  std::int64_t application_id = 0, tables = 0;
+Ownership check_ownership(sqlite::Connection& db, const std::filesystem::path& file) {
+  Ownership owner;
   try {
-    application_id = db.query_int("PRAGMA application_id");
-    tables = db.query_int("SELECT count(*) FROM sqlite_master");
+    // One statement, one snapshot: a process creating the store meanwhile commits the tables and
+    // the id together, and two reads could see one without the other.
+    auto select = db.prepare(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT count(*) FROM sqlite_master)");
+    select.step();
+    owner.application_id = select.column_int(0);
+    owner.tables = select.column_int(1);
   } catch (const sqlite::SqliteError& e) {
     if (is_not_a_database(e)) {
-      throw InputError(
-          fmt::format("{} is not a qutibench database (not an SQLite file)", file.string()));
+      throw InputError(fmt::format("{} is not a qutibench database (not an SQLite file: {})",
+                                   file.string(), e.reason()));
     }
     throw;
   }
-  if (application_id == kStoreApplicationId) return;
-  if (application_id != 0 || tables > 0) {
+  if (owner.ours()) return owner;
+  if (owner.application_id != 0 || owner.tables > 0) {
     throw InputError(fmt::format(
         "{} is an SQLite database of another program (application_id {:#x}, {} schema objects), "
         "not a qutibench database",
-        file.string(), application_id, tables));
+        file.string(), owner.application_id, owner.tables));
   }
+  return owner;
+}
+
+std::int64_t check_not_newer(const sqlite::Connection& db, const std::filesystem::path& file) {
+  const std::int64_t on_disk = db.query_int("PRAGMA user_version");
+  if (on_disk > latest_schema_version()) {
+    throw InputError(fmt::format(
+        "{} was written by a newer qutibench (schema version {}; this build reads up to {})",
+        file.string(), on_disk, latest_schema_version()));
+  }
+  return on_disk;
 }
 
 void check_columns(const sqlite::Connection& db) {
@@ -145,12 +168,7 @@ void prepare_store(sqlite::Connection& db, const std::filesystem::path& file) {
   // Another writer (a sweep beside an import) holds the lock for one transaction; wait for it.
   sqlite3_busy_timeout(db.handle(), 10000);
   check_ownership(db, file);
-  const std::int64_t on_disk = db.query_int("PRAGMA user_version");
-  if (on_disk > latest_schema_version()) {
-    throw InputError(fmt::format(
-        "{} was written by a newer qutibench (schema version {}; this build reads up to {})",
-        file.string(), on_disk, latest_schema_version()));
-  }
+  const std::int64_t on_disk = check_not_newer(db, file);
   // WAL: readers never block the writer, and a killed writer leaves only uncommitted frames in
   // the log, which the next open discards.
   db.exec("PRAGMA journal_mode = WAL");
@@ -163,6 +181,26 @@ void prepare_store(sqlite::Connection& db, const std::filesystem::path& file) {
     db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
     db.exec(fmt::format("PRAGMA application_id = {}", kStoreApplicationId));
     transaction.commit();
+  }
+  check_columns(db);
+}
+
+void check_readable_store(sqlite::Connection& db, const std::filesystem::path& file) {
+  sqlite3_busy_timeout(db.handle(), 10000);
+  // A reading command must not change the file whatever a bug later asks of the connection.
+  db.exec("PRAGMA query_only = 1");
+  const Ownership owner = check_ownership(db, file);
+  const std::int64_t on_disk = check_not_newer(db, file);
+  if (!owner.ours()) {
+    throw InputError(fmt::format(
+        "{}: no result store in it yet (an empty SQLite file; import or run something first)",
+        file.string()));
+  }
+  if (on_disk < latest_schema_version()) {
+    throw InputError(fmt::format(
+        "{}: schema version {} is older than this build's {}; a command that stores rows "
+        "(import, run) migrates it",
+        file.string(), on_disk, latest_schema_version()));
   }
   check_columns(db);
 }

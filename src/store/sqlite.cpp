@@ -6,21 +6,43 @@ namespace qtb::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
-  const char* message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw SqliteError(rc & 0xff, fmt::format("sqlite: {}: {}", what, message));
+  const std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw SqliteError(rc & 0xff, fmt::format("sqlite: {}: {}", what, message), message);
+}
+
+// "file:/path%20with%3Fodd?immutable=1": the path percent-encoded for SQLite's URI syntax.
+std::string immutable_uri(const std::filesystem::path& file) {
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(file).string()) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+    if (plain) {
+      uri += c;
+    } else {
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return uri + "?immutable=1";
 }
 
 }  // namespace
 
-Connection::Connection(const std::filesystem::path& file) {
-  const int rc =
-      sqlite3_open_v2(file.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+Connection::Connection(const std::filesystem::path& file, OpenMode mode) {
+  int rc = SQLITE_OK;
+  if (mode == OpenMode::Immutable) {
+    rc = sqlite3_open_v2(immutable_uri(file).c_str(), &db_,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  } else {
+    const int create = mode == OpenMode::Create ? SQLITE_OPEN_CREATE : 0;
+    rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX,
+                         nullptr);
+  }
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw SqliteError(rc & 0xff, fmt::format("sqlite: cannot open {}: {}", file.string(), message));
+    throw SqliteError(rc & 0xff, fmt::format("sqlite: cannot open {}: {}", file.string(), message),
+                      message);
   }
   sqlite3_extended_result_codes(db_, 0);
 }
@@ -36,7 +58,8 @@ void Connection::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     const std::string message = error ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
-    throw SqliteError(rc & 0xff, fmt::format("sqlite: {}: {}", text.substr(0, 60), message));
+    throw SqliteError(rc & 0xff, fmt::format("sqlite: {}: {}", text.substr(0, 60), message),
+                      message);
   }
 }
 

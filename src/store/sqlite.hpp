@@ -14,19 +14,28 @@ namespace qtb::sqlite {
 
 class SqliteError : public std::runtime_error {
  public:
-  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  SqliteError(int code, const std::string& message, std::string reason = "")
+      : std::runtime_error(message), code_(code), reason_(std::move(reason)) {}
   int code() const { return code_; }  // primary result code (SQLITE_NOTADB, SQLITE_BUSY, ...)
+  // SQLite's own words ("file is not a database"), without the statement: for user messages.
+  const std::string& reason() const { return reason_; }
 
  private:
   int code_;
+  std::string reason_;
 };
 
 class Statement;
 
+// How a connection opens its file. ReadWrite never creates one; SQLite itself falls back to reading
+// only when the file cannot be written (see Connection::read_only). Immutable reads a file nobody
+// may change without the -shm file a WAL reader needs (for a read-only store in a read-only
+// directory).
+enum class OpenMode { Create, ReadWrite, Immutable };
+
 class Connection {
  public:
-  // Opens (creating when absent) a database file.
-  explicit Connection(const std::filesystem::path& file);
+  explicit Connection(const std::filesystem::path& file, OpenMode mode = OpenMode::Create);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -37,6 +46,8 @@ class Connection {
   // The first column of the first row of a query, as an integer (PRAGMA user_version, counts).
   std::int64_t query_int(std::string_view sql) const;
   sqlite3* handle() const { return db_; }
+  // True when SQLite could open the file for reading only (its permissions, a read-only mount).
+  bool read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
  private:
   sqlite3* db_ = nullptr;
