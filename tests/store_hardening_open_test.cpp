@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -22,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_app;
 
-// Harness settings that would take seconds if a point were measured; refusals take milliseconds.
+// Harness settings of a real measurement: a refusal must come before any of it (one line, no
+// "measuring" or progress line; no wall-clock assertion).
 constexpr const char* kSlowIfMeasured =
     " --warmup-seconds 0 --min-seconds 3 --min-queries 20 --power none";
 constexpr const char* kRun = "run --model mlp --prune 0.125 --precision FP32 --backend onednn";
@@ -47,12 +47,10 @@ min_queries = 20
 
 struct Timed {
   test::AppResult result;
-  double seconds = 0;
 };
 
 // Runs qutibench with `prefix` before the binary (e.g. to drop root's privileges).
 Timed run_timed(const fs::path& dir, const std::string& prefix, const std::string& args) {
-  const auto start = std::chrono::steady_clock::now();
   Timed t;
   if (prefix.empty()) {
     t.result = run_app(dir, args);
@@ -64,7 +62,6 @@ Timed run_timed(const fs::path& dir, const std::string& prefix, const std::strin
     t.result.out = test::slurp(dir / "stdout");
     t.result.err = test::slurp(dir / "stderr");
   }
-  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
 }
 
@@ -76,7 +73,6 @@ void expect_refused_before_measuring(const Timed& t, const std::string& expect) 
   EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("measuring"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("points"), std::string::npos) << r.err;  // the sweep's start line
-  EXPECT_LT(t.seconds, 2.5) << "a point was measured";
 }
 
 // A store with the paper's rows in `store_dir`; the import's output goes to `dir`.
