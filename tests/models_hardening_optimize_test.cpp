@@ -202,6 +202,19 @@ TEST(ModelsHardeningOptimize, VariantConfigRangesNameFileLineFieldAndRange) {
   EXPECT_EQ(edge.train.batch_size, 1024);
 }
 
+// The shipped configs stay within the ranges (they ask for at most 2 threads).
+TEST(ModelsHardeningOptimize, ShippedVariantConfigsAreInRange) {
+  if (max_threads() < 2) GTEST_SKIP() << "the shipped configs ask for 2 threads";
+  const fs::path variants = test::reference_dir().parent_path().parent_path() / "variants";
+  int configs = 0;
+  for (const auto& entry : fs::directory_iterator(variants)) {
+    if (entry.path().extension() != ".toml") continue;
+    EXPECT_NO_THROW(load_variant_config(entry.path())) << entry.path();
+    ++configs;
+  }
+  EXPECT_GE(configs, 3);
+}
+
 TEST(ModelsHardeningOptimize, MatrixRefusesThreadsAndBadOutputBeforeTraining) {
   const fs::path dir = scratch("matrix");
   test::spit(dir / "threads.toml", std::string(kConfigBase) + "threads = 100000\n");
