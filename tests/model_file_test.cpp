@@ -281,7 +281,7 @@ TEST(ModelFile, RefusesTruncatedAndNonSafetensorsFiles) {
   mlp.expect_bytes_refused(test::le64(bytes.size()) + bytes.substr(8), {path, "header length"});
   std::string garbled = bytes;
   garbled[8 + 1] = '?';  // right after the opening brace
-  mlp.expect_bytes_refused(garbled, {path, "header is not valid JSON"});
+  mlp.expect_bytes_refused(garbled, {path, "header: not valid JSON"});
 }
 
 TEST(ModelFile, RefusesBadOffsets) {
@@ -333,7 +333,7 @@ TEST(ModelFile, RefusesBadGraphOrMetadata) {
   mlp.expect_graph_edit_refused([](nlohmann::json& graph) { graph["nodes"][2]["kind"] = "lstm"; },
                                 {path, "node 2 'fc1'", "unknown kind 'lstm'"});
   mlp.expect_edit_refused([](SafetensorsFile& f) { f.metadata["qutibench.graph"] = "{"; },
-                          {path, "'qutibench.graph' is not valid JSON"});
+                          {path, "metadata 'qutibench.graph': not valid JSON"});
   mlp.expect_edit_refused([](SafetensorsFile& f) { f.metadata.erase("format"); },
                           {path, "not a qutibench model file"});
   mlp.expect_edit_refused([](SafetensorsFile& f) { f.metadata["qutibench.version"] = "2"; },

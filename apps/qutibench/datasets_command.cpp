@@ -1,6 +1,7 @@
 // `qutibench datasets`: the data sets qutibench knows, where each is read from, whether it is there
-// and how many images each split holds (from the file headers, or for ImageNet-style folders the
-// image files counted, so listing is quick).
+// (or there but broken: truncated, wrong magic) and how many images each split holds (from the
+// file headers checked against the file sizes, or for ImageNet-style folders the image files
+// counted, so listing is quick).
 #include <fmt/format.h>
 
 #include <memory>
@@ -42,8 +43,9 @@ std::string render(const Options& o, OutputFormat format) {
     const DataSetStatus status = probe_data_set(source);
     const std::string location = source.dir.empty() ? "(not given)" : source.dir.string();
     const auto count = [&](std::int64_t n) { return status.present ? std::to_string(n) : ""; };
+    const char* present = status.present ? "yes" : status.broken ? "broken" : "no";
     table.add_row({name, shape(source), std::to_string(source.classes), count(status.train),
-                   count(status.test), status.present ? "yes" : "no", location});
+                   count(status.test), present, location});
     json.push_back({{"name", name},
                     {"description", source.description},
                     {"channels", source.channels},
@@ -52,6 +54,7 @@ std::string render(const Options& o, OutputFormat format) {
                     {"classes", source.classes},
                     {"location", source.dir.string()},
                     {"present", status.present},
+                    {"broken", status.broken},
                     {"train", status.present ? nlohmann::json(status.train) : nlohmann::json()},
                     {"test", status.present ? nlohmann::json(status.test) : nlohmann::json()},
                     {"problem", status.problem}});

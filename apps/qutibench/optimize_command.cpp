@@ -7,8 +7,10 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/limits.hpp"
 #include "data/locate.hpp"
 #include "measure/progress.hpp"
+#include "optimize/recipe_limits.hpp"
 #include "optimize/variant_matrix.hpp"
 #include "report/accuracy_table.hpp"
 #include "zoo/zoo.hpp"
@@ -18,6 +20,7 @@ namespace {
 
 struct TrainFlags {
   TrainOptions options;
+  std::int64_t seed = 1;  // signed, so that --seed -1 is refused instead of wrapping around
   std::string optimizer = "adam";
   std::string schedule = "cosine";
   std::string precision = "FP32";
@@ -25,12 +28,10 @@ struct TrainFlags {
 
 void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
   f.options.epochs = default_epochs;
-  command->add_option("--epochs", f.options.epochs, "passes over the training set")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--batch-size", f.options.batch_size, "images per mini-batch")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  command->add_option("--epochs", f.options.epochs, "passes over the training set (0 to 10000)")
+      ->capture_default_str();
+  command->add_option("--batch-size", f.options.batch_size, "images per mini-batch (1 to 1024)")
+      ->capture_default_str();
   command->add_option("--optimizer", f.optimizer, "adam or sgd (with momentum)")
       ->capture_default_str()
       ->check(CLI::IsMember({"adam", "sgd"}));
@@ -47,18 +48,25 @@ void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
       ->capture_default_str();
   command->add_option("--step-gamma", f.options.step_gamma, "step schedule: factor per step")
       ->capture_default_str();
-  command->add_option("--seed", f.options.seed, "initialisation and batch order")
+  command->add_option("--seed", f.seed, "initialisation and batch order (0 or more)")
       ->capture_default_str();
   command->add_option("--threads", f.options.threads, "threads (results depend on it)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+      ->capture_default_str();
   command->add_option("--train-limit", f.options.train_limit, "first N training images (0: all)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 }
 
+// The recipe from the options, their ranges checked (optimize/recipe_limits.hpp) before any
+// model or data is loaded.
 TrainOptions resolve(const TrainFlags& f) {
   TrainOptions o = f.options;
+  check_range("--epochs", o.epochs, 0, kMaxEpochs, "epochs");
+  check_range("--batch-size", o.batch_size, 1, kMaxTrainBatch, "images");
+  check_range("--step-epochs", o.step_epochs, 0, kMaxEpochs, "epochs");
+  check_range("--seed", f.seed, 0, kMaxSeed);
+  check_threads("--threads", o.threads);
+  o.seed = static_cast<std::uint64_t>(f.seed);
   o.optimizer = f.optimizer == "sgd" ? OptimizerKind::sgd : OptimizerKind::adam;
   o.schedule = f.schedule == "constant" ? ScheduleKind::constant
                : f.schedule == "step"   ? ScheduleKind::step
@@ -139,11 +147,12 @@ void register_train(CLI::App* optimize) {
   add_output_options(c, o->out);
   c->callback([o] {
     const TrainOptions options = with_progress(resolve(o->train));
+    check_model_output(o->out.output, o->from, "--from");
     const std::string variant =
         fmt::format("{} {}", o->from.empty() ? o->model : o->from, options.precision.name());
     const auto on_epoch = [&](const EpochStats& e) { print_epoch(variant, e); };
     if (!o->from.empty()) {
-      const ModelFile parent = load_model(o->from);
+      const ModelFile parent = load_model(o->from, build_topology);
       const Splits data = load_splits(o->dataset.empty() ? parent.metadata.dataset : o->dataset);
       MadeVariant made = train_from({parent, o->from}, data.train, options, on_epoch);
       finish(made, data, options.threads, o->out);
@@ -161,8 +170,8 @@ void register_train(CLI::App* optimize) {
 void register_prune(CLI::App* optimize) {
   struct Options {
     std::string model_file, method = "filter-l1";
-    double prune = 0.5;
-    double sparsity = 0.5;
+    double prune = 0;
+    double sparsity = 0;
     TrainFlags fine_tune;
     OutputFlags out;
   };
@@ -175,22 +184,37 @@ void register_prune(CLI::App* optimize) {
   c->add_option("--method", o->method, "filter-l1 or synaptic")
       ->capture_default_str()
       ->check(CLI::IsMember({"filter-l1", "synaptic"}));
-  c->add_option("--prune", o->prune, "filter-l1: the target scale (zoo widths)")
-      ->capture_default_str();
-  c->add_option("--sparsity", o->sparsity, "synaptic: fraction of weights zeroed")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 0.999));
+  auto* prune = c->add_option("--prune", o->prune, "filter-l1 (required): the target scale");
+  auto* sparsity = c->add_option("--sparsity", o->sparsity,
+                                 "synaptic (required): fraction of weights zeroed, 0 to 0.999")
+                       ->check(CLI::Range(0.0, 0.999));
   add_train_options(c, o->fine_tune, 2);
   add_output_options(c, o->out);
-  c->callback([o] {
-    const ModelFile parent = load_model(o->model_file);
-    const Splits data = load_splits(parent.metadata.dataset);
+  c->callback([o, prune, sparsity] {
+    // Each method has its own amount; a default would silently prune by an amount nobody chose.
+    const bool filters = o->method == "filter-l1";
+    if (filters && prune->count() == 0) {
+      throw InputError("optimize prune --method filter-l1 needs --prune P (the scale to keep)");
+    }
+    if (!filters && sparsity->count() == 0) {
+      throw InputError(
+          "optimize prune --method synaptic needs --sparsity S (the fraction of weights zeroed)");
+    }
+    if ((filters ? sparsity : prune)->count() > 0) {
+      throw InputError(fmt::format("optimize prune --method {}: {} belongs to --method {}",
+                                   o->method, filters ? "--sparsity" : "--prune",
+                                   filters ? "synaptic" : "filter-l1"));
+    }
+    check_model_output(o->out.output, o->model_file, "--model-file");
     TrainFlags flags = o->fine_tune;
+    (void)resolve(flags);  // the fine-tuning recipe's ranges, before anything is loaded
+    const ModelFile parent = load_model(o->model_file, build_topology);
+    const Splits data = load_splits(parent.metadata.dataset);
     flags.precision = parent.metadata.precision;
     const TrainOptions options = with_progress(resolve(flags));
     const auto on_epoch = [&](const EpochStats& e) { print_epoch(o->out.output, e); };
     MadeVariant made =
-        o->method == "filter-l1"
+        filters
             ? prune_filters({parent, o->model_file}, o->prune, data.train, options, on_epoch)
             : prune_synaptic({parent, o->model_file}, o->sparsity, data.train, options, on_epoch);
     finish(made, data, options.threads, o->out);
@@ -215,18 +239,20 @@ void register_quantize(CLI::App* optimize) {
   c->add_option("--calibration", o->method, "minmax or percentile")->capture_default_str();
   c->add_option("--percentile", o->ptq.percentile, "of |x| per tensor, in (0, 1]")
       ->capture_default_str();
-  c->add_option("--calibration-images", o->ptq.calibration_images, "first N training images")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  c->add_option("--threads", o->threads, "threads of the accuracy runs")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  c->add_option("--calibration-images", o->ptq.calibration_images,
+                "first N training images (1 to 1000000)")
+      ->capture_default_str();
+  c->add_option("--threads", o->threads, "threads of the accuracy runs")->capture_default_str();
   add_output_options(c, o->out);
   c->callback([o] {
     PtqOptions options = o->ptq;
     options.precision = parse_precision(o->precision);
     options.method = parse_calibration_method(o->method);
-    const ModelFile parent = load_model(o->model_file);
+    check_range("--calibration-images", options.calibration_images, 1, kMaxCalibrationImages,
+                "images");
+    check_threads("--threads", o->threads);
+    check_model_output(o->out.output, o->model_file, "--model-file");
+    const ModelFile parent = load_model(o->model_file, build_topology);
     const Splits data = load_splits(parent.metadata.dataset);
     MadeVariant made = quantize({parent, o->model_file}, data.train, options);
     finish(made, data, o->threads, o->out);

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 
@@ -70,6 +71,28 @@ std::vector<std::uint8_t> read_data_file(const std::filesystem::path& path) {
 std::vector<std::uint8_t> read_data_file_prefix(const std::filesystem::path& path,
                                                 std::size_t count) {
   return read(path, count);
+}
+
+DataFileSize data_file_size(const std::filesystem::path& path) {
+  (void)open(path);  // the same errors as reading it: missing, a directory, unreadable
+  std::error_code error;
+  const std::uint64_t size = std::filesystem::file_size(path, error);
+  if (error)
+    throw InputError(fmt::format("{}: cannot read its size: {}", path.string(), error.message()));
+  std::ifstream in(path, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  // RFC 1952: magic 1f 8b, and the last four bytes are ISIZE, little-endian.
+  constexpr std::uint64_t kGzipMinimum = 18;  // 10-byte header + 8-byte trailer
+  if (!in || magic[0] != 0x1f || magic[1] != 0x8b || size < kGzipMinimum) return {size, false};
+  unsigned char trailer[4] = {0, 0, 0, 0};
+  in.seekg(static_cast<std::streamoff>(size - 4));
+  in.read(reinterpret_cast<char*>(trailer), 4);
+  if (!in) throw InputError(fmt::format("{}: cannot read its gzip trailer", path.string()));
+  const std::uint64_t recorded = std::uint64_t{trailer[0]} | (std::uint64_t{trailer[1]} << 8) |
+                                 (std::uint64_t{trailer[2]} << 16) |
+                                 (std::uint64_t{trailer[3]} << 24);
+  return {recorded, true};
 }
 
 }  // namespace qtb

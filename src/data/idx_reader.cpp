@@ -57,11 +57,11 @@ IdxHeader parse_header(const std::vector<std::uint8_t>& bytes, const std::filesy
 
 // The payload must be exactly what the header announces: shorter means a cut-off download,
 // longer means the file is not what we think it is. Both are refused rather than guessed at.
-void check_payload(const std::vector<std::uint8_t>& bytes, const std::filesystem::path& path,
-                   bool labels, const IdxHeader& header) {
+// `have`: the bytes after the header.
+void check_payload(std::uint64_t have, const std::filesystem::path& path, bool labels,
+                   const IdxHeader& header) {
   // Dimensions are 32-bit each, so count x height x width can exceed 64 bits: such a header is
   // reported as announcing more bytes than any file could have.
-  const std::uint64_t have = bytes.size() - header_bytes(labels);
   std::uint64_t expected = static_cast<std::uint64_t>(header.count);
   bool overflow = false;
   if (!labels) {
@@ -92,14 +92,36 @@ IdxHeader read_idx_header(const std::filesystem::path& path, bool labels) {
   return parse_header(read_data_file_prefix(path, header_bytes(labels)), path, labels);
 }
 
+IdxHeader check_idx_file(const std::filesystem::path& path, bool labels) {
+  const IdxHeader header = read_idx_header(path, labels);
+  const DataFileSize size = data_file_size(path);
+  if (!size.gzip) {
+    check_payload(size.bytes - header_bytes(labels), path, labels, header);
+    return header;
+  }
+  // The trailer holds the size modulo 2^32; when it agrees the stream is taken as whole (the load
+  // still checks every byte), otherwise the file is inflated to say exactly what is wrong.
+  std::uint64_t expected = header_bytes(labels) + static_cast<std::uint64_t>(header.count);
+  if (!labels) {
+    expected = header_bytes(labels) + static_cast<std::uint64_t>(header.count) *
+                                          static_cast<std::uint64_t>(header.height) *
+                                          static_cast<std::uint64_t>(header.width);
+  }
+  if (size.bytes == (expected & 0xffffffffu)) return header;
+  const std::vector<std::uint8_t> bytes = read_data_file(path);
+  check_payload(bytes.size() - header_bytes(labels), path, labels,
+                parse_header(bytes, path, labels));
+  return header;
+}
+
 DataSet read_idx(const IdxFiles& files, const std::string& name, Split split, int classes) {
   std::vector<std::uint8_t> images = read_data_file(files.images);
   const IdxHeader image_header = parse_header(images, files.images, false);
-  check_payload(images, files.images, false, image_header);
+  check_payload(images.size() - header_bytes(false), files.images, false, image_header);
 
   std::vector<std::uint8_t> labels = read_data_file(files.labels);
   const IdxHeader label_header = parse_header(labels, files.labels, true);
-  check_payload(labels, files.labels, true, label_header);
+  check_payload(labels.size() - header_bytes(true), files.labels, true, label_header);
 
   if (image_header.count != label_header.count) {
     throw InputError(fmt::format("{} has {} images but {} has {} labels: expected the same count",

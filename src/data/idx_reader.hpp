@@ -21,6 +21,12 @@ struct IdxHeader {
 // naming the file when it is missing, too short for a header or has the wrong magic.
 IdxHeader read_idx_header(const std::filesystem::path& path, bool labels);
 
+// The header and the size the payload must have, for listings: a plain file's size is compared
+// with what the header announces (no read); a gzip file's recorded size likewise, inflating it
+// only when that disagrees. Throws the InputError read_idx would for a missing, truncated or
+// too long file, or a wrong magic.
+IdxHeader check_idx_file(const std::filesystem::path& path, bool labels);
+
 struct IdxFiles {
   std::filesystem::path images;
   std::filesystem::path labels;

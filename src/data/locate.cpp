@@ -150,27 +150,38 @@ DataSet load_data_set(const DataSetSource& source, Split split) {
 
 DataSetStatus probe_data_set(const DataSetSource& source) {
   DataSetStatus status;
+  std::vector<fs::path> files[2];
+  try {
+    files[0] = data_set_files(source, Split::train);
+    files[1] = data_set_files(source, Split::test);
+  } catch (const InputError& e) {
+    status.problem = e.what();
+    return status;
+  }
+  // The files are there: now whether they hold what their headers and sizes promise.
   try {
     for (const Split split : {Split::train, Split::test}) {
-      const std::vector<fs::path> files = data_set_files(source, split);
+      const std::vector<fs::path>& split_files = files[split == Split::train ? 0 : 1];
       std::int64_t count = 0;
       if (source.format == DataSetFormat::image_folder) {
         count = static_cast<std::int64_t>(list_image_folder(source.dir, split).images.size());
       } else if (source.format == DataSetFormat::cifar10) {
-        for (const auto& file : files) count += cifar10_record_count(file);
+        for (const auto& file : split_files) count += cifar10_record_count(file);
       } else {
-        count = read_idx_header(files[0], false).count;
-        const std::int64_t labels = read_idx_header(files[1], true).count;
+        count = check_idx_file(split_files[0], false).count;
+        const std::int64_t labels = check_idx_file(split_files[1], true).count;
         if (labels != count) {
-          throw InputError(fmt::format("{} has {} images but {} has {} labels", files[0].string(),
-                                       count, files[1].string(), labels));
+          throw InputError(fmt::format("{} has {} images but {} has {} labels",
+                                       split_files[0].string(), count, split_files[1].string(),
+                                       labels));
         }
       }
       (split == Split::train ? status.train : status.test) = count;
     }
     status.present = true;
   } catch (const InputError& e) {
-    status.problem = e.what();
+    status.broken = true;
+    status.problem = fmt::format("{}: broken: {}", source.name, e.what());
   }
   return status;
 }

@@ -41,10 +41,13 @@ std::vector<std::filesystem::path> data_set_files(const DataSetSource& source, S
 // Reads one split, with the data set's pre-processing applied.
 DataSet load_data_set(const DataSetSource& source, Split split);
 
-// What a listing shows: counts from the file headers/sizes only (imagenet: image files counted, not
-// decoded), so it is quick.
+// What a listing shows: counts from the file headers, checked against the file sizes (IDX: the
+// payload the header announces must be there; imagenet: image files counted, not decoded), so it
+// is quick. A data set whose files are there but damaged (truncated, wrong magic, counts that
+// differ) is `broken`, not present; `problem` says why.
 struct DataSetStatus {
   bool present = false;
+  bool broken = false;
   std::int64_t train = 0;
   std::int64_t test = 0;
   std::string problem;  // why it is not present (with how to get it), empty when present

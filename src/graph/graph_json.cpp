@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "graph/graph_copy.hpp"
 #include "graph/strict_json.hpp"
 
@@ -117,7 +118,7 @@ class NodeReader {
  private:
   // Errors after the name is read say which node by index and name.
   static std::string named_context(StrictJsonObject& node, int index, const std::string& name) {
-    node.set_context(fmt::format("graph JSON, node {} '{}'", index, name));
+    node.set_context(fmt::format("graph JSON, node {} {}", index, quote_value(name)));
     return node.context();
   }
 
@@ -129,7 +130,7 @@ class NodeReader {
     for (OpKind kind : kAllOpKinds) {
       if (to_string(kind) == text) return kind;
     }
-    fail(fmt::format("unknown kind '{}'", text));
+    fail(fmt::format("unknown kind {}", quote_value(text)));
   }
 
   std::vector<int> read_inputs(OpKind kind) {
@@ -137,10 +138,12 @@ class NodeReader {
     if (!list.is_array()) fail("'inputs' must be an array of node names");
     std::vector<int> inputs;
     for (const auto& input : list) {
-      if (!input.is_string()) fail("'inputs' must be an array of node names, got " + input.dump());
+      if (!input.is_string()) {
+        fail("'inputs' must be an array of node names, got " + quote_value(input.dump()));
+      }
       const auto found = ids_.find(input.get<std::string>());
       if (found == ids_.end()) {
-        fail(fmt::format("input '{}' is not an earlier node", input.get<std::string>()));
+        fail(fmt::format("input {} is not an earlier node", quote_value(input.get<std::string>())));
       }
       inputs.push_back(found->second);
     }
@@ -168,7 +171,8 @@ class NodeReader {
 
   Shape shape(const nlohmann::json& value, const std::string& what, std::int64_t max) const {
     if (!value.is_array() || value.size() != 3) {
-      fail(fmt::format("{} must be [channels, height, width], got {}", what, value.dump()));
+      fail(fmt::format("{} must be [channels, height, width], got {}", what,
+                       quote_value(value.dump())));
     }
     const std::string where = fmt::format("{}: {}", context_, what);
     return {json_array_integer(value[0], 0, max, where),
@@ -181,7 +185,7 @@ class NodeReader {
     for (ActivationKind kind : {ActivationKind::ReLU, ActivationKind::HardTanh}) {
       if (to_string(kind) == text) return kind;
     }
-    attrs_.fail("function", fmt::format("'{}' is not relu or hardtanh", text));
+    attrs_.fail("function", fmt::format("{} is not relu or hardtanh", quote_value(text)));
   }
 
   QuantizerAttrs quantizer_attrs() {
@@ -245,7 +249,7 @@ class NodeReader {
   // file whose shapes disagree was edited by hand or written by a different rule.
   void check_result(int id) {
     const Node& built = graph_.node(id);
-    if (built.name != name_) fail(fmt::format("the graph named it '{}'", built.name));
+    if (built.name != name_) fail(fmt::format("the graph named it {}", quote_value(built.name)));
     const Shape stored =
         shape(node_.any("output"), "'output'", std::numeric_limits<std::int64_t>::max());
     if (stored != built.output) {

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
+#include "core/precision.hpp"
+#include "core/text.hpp"
 #include "graph/graph_json.hpp"
 #include "graph/safetensors.hpp"
 
@@ -138,12 +142,53 @@ auto with_source(const std::string& source, Step&& step) {
 
 nlohmann::json parse_json_entry(const SafetensorsFile& file, const char* key,
                                 const std::string& source) {
-  const auto json =
-      nlohmann::json::parse(metadata_entry(file, key, source), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) {
-    throw InputError(fmt::format("{}: metadata '{}' is not valid JSON", source, key));
+  return parse_json(metadata_entry(file, key, source),
+                    fmt::format("{}: metadata '{}'", source, key));
+}
+
+std::string node_text(const Node& node) {
+  return fmt::format("{} {} [{}, {}, {}]", to_string(node.kind), quote_value(node.name),
+                     node.output.channels, node.output.height, node.output.width);
+}
+
+// The graph is the zoo's topology at the metadata's scale, apart from the quantizer nodes that
+// quantization adds after activations (checked against the precision instead).
+void check_topology(const ModelFile& model, const TopologyBuilder& zoo) {
+  const ModelMetadata& m = model.metadata;
+  const Graph expected = zoo(m.topology, m.prune);
+  const std::string says =
+      fmt::format("metadata says {} at scale {}", quote_value(m.topology), format_number(m.prune));
+  std::vector<const Node*> layers;
+  for (const Node& node : model.graph.nodes()) {
+    if (node.kind != OpKind::Quantizer) layers.push_back(&node);
   }
-  return json;
+  const std::size_t common = std::min(layers.size(), static_cast<std::size_t>(expected.size()));
+  for (std::size_t i = 0; i < common; ++i) {
+    const Node& got = *layers[i];
+    const Node& want = expected.node(static_cast<int>(i));
+    if (got.kind != want.kind || got.name != want.name || got.output != want.output) {
+      throw InputError(fmt::format("{}, but layer {} is {} where that has {}", says, i,
+                                   node_text(got), node_text(want)));
+    }
+  }
+  if (layers.size() != static_cast<std::size_t>(expected.size())) {
+    throw InputError(fmt::format("{}, but the graph has {} layers besides quantizers, that has {}",
+                                 says, layers.size(), expected.size()));
+  }
+}
+
+void check_precision(const ModelFile& model) {
+  const Precision precision = parse_precision(model.metadata.precision);
+  const bool float_activations = is_float(precision.activations);
+  for (const Node& node : model.graph.nodes()) {
+    if (node.kind != OpKind::Quantizer) continue;
+    const int bits = std::get<QuantizerAttrs>(node.attrs).bits;
+    if (float_activations || bits != bit_width(precision.activations)) {
+      throw InputError(
+          fmt::format("metadata says precision {}, but quantizer {} has {}-bit activations",
+                      precision.name(), quote_value(node.name), bits));
+    }
+  }
 }
 
 }  // namespace
@@ -171,19 +216,19 @@ ModelFile load_model(const std::filesystem::path& path) {
   const std::string source = path.string();
   const SafetensorsFile file = read_safetensors(path);
   if (metadata_entry(file, kFormatKey, source) != kFormatName) {
-    throw InputError(fmt::format("{}: not a qutibench model file (format '{}')", source,
-                                 file.metadata.at(kFormatKey)));
+    throw InputError(fmt::format("{}: not a qutibench model file (format {})", source,
+                                 quote_value(file.metadata.at(kFormatKey))));
   }
   const std::string& version = metadata_entry(file, kVersionKey, source);
   if (version != kModelFormatVersion) {
     throw InputError(
-        fmt::format("{}: model format version '{}' is not supported (this build "
+        fmt::format("{}: model format version {} is not supported (this build "
                     "reads version {})",
-                    source, version, kModelFormatVersion));
+                    source, quote_value(version), kModelFormatVersion));
   }
   for (const auto& [key, value] : file.metadata) {
     if (key != kFormatKey && key != kVersionKey && key != kGraphKey && key != kMetadataKey) {
-      throw InputError(fmt::format("{}: unknown metadata key '{}'", source, key));
+      throw InputError(fmt::format("{}: unknown metadata key {}", source, quote_value(key)));
     }
   }
   const nlohmann::json graph_json = parse_json_entry(file, kGraphKey, source);
@@ -191,6 +236,15 @@ ModelFile load_model(const std::filesystem::path& path) {
   ModelFile model{with_source(source, [&] { return graph_from_json(graph_json); }),
                   with_source(source, [&] { return model_metadata_from_json(metadata_json); })};
   attach_weights(model.graph, file, source);
+  return model;
+}
+
+ModelFile load_model(const std::filesystem::path& path, const TopologyBuilder& zoo) {
+  ModelFile model = load_model(path);
+  with_source(path.string(), [&] {
+    check_topology(model, zoo);
+    check_precision(model);
+  });
   return model;
 }
 

@@ -8,6 +8,8 @@
 //   __metadata__    "format": "qutibench", "qutibench.version": "1",
 //                   "qutibench.graph": graph JSON, "qutibench.metadata": metadata JSON
 #include <filesystem>
+#include <functional>
+#include <string_view>
 
 #include "graph/graph.hpp"
 #include "graph/model_metadata.hpp"
@@ -32,5 +34,16 @@ void save_model(const std::filesystem::path& path, const Graph& graph,
 // (rebuilt and shape-checked), the metadata, and every tensor against the graph (present, F32,
 // the expected shape, no extra ones). Errors are InputError "<path>: <reason>".
 ModelFile load_model(const std::filesystem::path& path);
+
+// The zoo's graph of a topology at a pruning scale: zoo/zoo.hpp's build_topology, passed in by the
+// caller because the graph layer comes before the zoo.
+using TopologyBuilder = std::function<Graph(std::string_view topology, double prune)>;
+
+// load_model, then checks that the metadata describes the graph, since every row measured with
+// the file is labelled from it: the graph without its quantizer nodes must be `zoo(topology,
+// prune)` node for node (name, kind, output shape), and every quantizer must have the activation
+// bits of `precision` (none at a float precision). Otherwise InputError "<path>: metadata says
+// 'mlp' at scale 0.5, but node 2 'fc1' has output [256, 1, 1] where that has [1024, 1, 1]".
+ModelFile load_model(const std::filesystem::path& path, const TopologyBuilder& zoo);
 
 }  // namespace qtb

@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
+#include "core/text.hpp"
 #include "graph/strict_json.hpp"
 
 namespace qtb {
@@ -22,10 +24,9 @@ void check_values(const ModelMetadata& m) {
         fmt::format("model metadata: top1_samples must be >= 1, got {}", *m.top1_samples));
   }
   if (!m.recipe.empty()) {
-    const auto recipe = nlohmann::json::parse(m.recipe, nullptr, /*allow_exceptions=*/false);
-    if (recipe.is_discarded() || !recipe.is_object()) {
-      throw InputError("model metadata: recipe must be empty or a JSON object, got " +
-                       m.recipe.substr(0, 60));
+    constexpr const char* kRecipeRule = "model metadata: recipe must be empty or a JSON object";
+    if (!parse_json(m.recipe, kRecipeRule).is_object()) {
+      throw InputError(fmt::format("{}, got {}", kRecipeRule, quote_value(m.recipe)));
     }
   }
 }

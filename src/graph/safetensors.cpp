@@ -15,6 +15,8 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
+#include "core/text.hpp"
 #include "graph/strict_json.hpp"
 
 namespace qtb {
@@ -131,8 +133,8 @@ std::map<std::string, std::string> parse_metadata(const nlohmann::json& json,
   std::map<std::string, std::string> metadata;
   for (const auto& [key, value] : json.items()) {
     if (!value.is_string()) {
-      throw InputError(fmt::format("{}: __metadata__ value of '{}' is not a string: {}", source,
-                                   key, value.dump().substr(0, 60)));
+      throw InputError(fmt::format("{}: __metadata__ value of {} is not a string: {}", source,
+                                   quote_value(key), quote_value(value.dump())));
     }
     metadata.emplace(key, value.get<std::string>());
   }
@@ -324,9 +326,8 @@ SafetensorsFile decode_safetensors(std::string_view bytes, const std::string& so
   if (header_text.empty() || header_text.front() != '{') {
     throw InputError(fmt::format("{}: header does not start with '{{'", source));
   }
-  // nlohmann's parser also rejects invalid UTF-8 in strings.
-  const auto header = nlohmann::json::parse(header_text, nullptr, /*allow_exceptions=*/false);
-  if (header.is_discarded()) throw InputError(fmt::format("{}: header is not valid JSON", source));
+  // nlohmann's parser also rejects invalid UTF-8 in strings; parse_json caps the nesting depth.
+  const nlohmann::json header = parse_json(header_text, fmt::format("{}: header", source));
   if (!header.is_object()) throw InputError(fmt::format("{}: header is not a JSON object", source));
 
   const std::string_view buffer = bytes.substr(8 + header_size);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace qtb {
 namespace {
@@ -24,7 +25,7 @@ StrictJsonObject::StrictJsonObject(const nlohmann::json& value, std::string cont
 }
 
 void StrictJsonObject::fail(const std::string& key, const std::string& message) const {
-  throw InputError(fmt::format("{}: '{}' {}", context_, key, message));
+  throw InputError(fmt::format("{}: {} {}", context_, quote_value(key), message));
 }
 
 void StrictJsonObject::wrong_type(const std::string& key, const char* expected) const {
@@ -57,7 +58,7 @@ double StrictJsonObject::number(const std::string& key) {
 
 std::int64_t StrictJsonObject::integer(const std::string& key, std::int64_t min, std::int64_t max) {
   const auto& value = any(key);
-  return json_array_integer(value, min, max, fmt::format("{}: '{}'", context_, key));
+  return json_array_integer(value, min, max, fmt::format("{}: {}", context_, quote_value(key)));
 }
 
 std::uint64_t StrictJsonObject::unsigned_integer(const std::string& key) {

@@ -80,7 +80,7 @@ Graph random_graph(const DeploymentPoint& point) {
 }
 
 Graph trained_graph(const DeploymentPoint& point) {
-  ModelFile file = load_model(point.model_file);
+  ModelFile file = load_model(point.model_file, build_topology);
   if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
     throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
                                  file.metadata.topology, file.metadata.prune, point.topology,
@@ -128,7 +128,7 @@ void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentPoint& po
 }  // namespace
 
 DeploymentPoint point_for_model_file(const std::string& model_file) {
-  const ModelFile file = load_model(model_file);
+  const ModelFile file = load_model(model_file, build_topology);
   DeploymentPoint point;
   point.topology = file.metadata.topology;
   point.prune = file.metadata.prune;

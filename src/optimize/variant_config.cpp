@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "core/toml_document.hpp"
 #include "data/locate.hpp"
+#include "optimize/recipe_limits.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {
@@ -59,8 +61,11 @@ class VariantReader : TomlReader {
         fail(node, "qat_init", "expected \"fp32\" or \"scratch\"");
       c.qat_from_fp32 = init == "fp32";
     }
-    c.seed = static_cast<std::uint64_t>(integer(root_, "seed", 1, 0));
-    c.threads = static_cast<int>(integer(root_, "threads", 2, 1));
+    c.seed = static_cast<std::uint64_t>(
+        checked_integer(root_, "seed", "seed", 1, [](std::string_view field, std::int64_t value) {
+          check_range(field, value, 0, kMaxSeed);
+        }));
+    c.threads = static_cast<int>(checked_integer(root_, "threads", "threads", 2, check_threads));
     c.test_limit = integer(root_, "test_limit", 0, 0);
 
     c.train = recipe_table("train", TrainOptions{}, &c.train_by_precision);
@@ -71,6 +76,34 @@ class VariantReader : TomlReader {
   }
 
  private:
+  // An integer field checked by `check` (core/limits.hpp), whose message names the field, the
+  // value and the range; the file and line go in front.
+  template <typename Check>
+  std::int64_t checked_integer(const toml::table& table, const std::string& key,
+                               const std::string& field, std::int64_t fallback,
+                               const Check& check) const {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    const auto value = node->value<std::int64_t>();
+    if (!node->is_integer() || !value) fail(node, field, "expected an integer");
+    try {
+      check(field, *value);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}:{}: {}", file_, node->source().begin.line, e.what()));
+    }
+    return *value;
+  }
+
+  // A count in [min, max] of `unit`.
+  std::int64_t counted(const toml::table& table, const std::string& prefix, const std::string& key,
+                       std::int64_t fallback, std::int64_t min, std::int64_t max,
+                       std::string_view unit) const {
+    return checked_integer(table, key, prefix + key, fallback,
+                           [&](std::string_view field, std::int64_t value) {
+                             check_range(field, value, min, max, unit);
+                           });
+  }
+
   std::string required_string(const std::string& key) const {
     const toml::node* node = root_.get(key);
     if (!node) fail(&root_, key, "missing");
@@ -90,12 +123,14 @@ class VariantReader : TomlReader {
       if (!sub) continue;
       const std::string field = name + "." + std::string(key.str());
       if (!overrides) fail(&value, field, "per-precision recipes are not supported here");
+      Precision precision;
       try {
-        const Precision precision = parse_precision(key.str());
-        (*overrides)[precision.name()] = apply_recipe(*sub, field + ".", options);
+        precision = parse_precision(key.str());
       } catch (const InputError&) {
         fail(&value, field, "a sub-table must be named after a precision, e.g. [train.W1A1]");
       }
+      // Outside the try: an error inside the sub-table says what is wrong there.
+      (*overrides)[precision.name()] = apply_recipe(*sub, field + ".", options);
     }
     return options;
   }
@@ -109,8 +144,9 @@ class VariantReader : TomlReader {
         fail(&value, prefix + std::string(key.str()), "unknown field");
       }
     }
-    o.epochs = static_cast<int>(integer(table, "epochs", o.epochs, 0));
-    o.batch_size = integer(table, "batch_size", o.batch_size, 1);
+    o.epochs =
+        static_cast<int>(counted(table, prefix, "epochs", o.epochs, 0, kMaxEpochs, "epochs"));
+    o.batch_size = counted(table, prefix, "batch_size", o.batch_size, 1, kMaxTrainBatch, "images");
     if (const toml::node* node = table.get("optimizer")) {
       const std::string name = string_value(node, prefix + "optimizer");
       if (name == "sgd") {
@@ -136,7 +172,8 @@ class VariantReader : TomlReader {
         fail(node, prefix + "schedule", "expected \"constant\", \"cosine\" or \"step\"");
       }
     }
-    o.step_epochs = static_cast<int>(integer(table, "step_epochs", o.step_epochs, 0));
+    o.step_epochs = static_cast<int>(
+        counted(table, prefix, "step_epochs", o.step_epochs, 0, kMaxEpochs, "epochs"));
     o.step_gamma = number(table, "step_gamma", o.step_gamma, 0, 1);
     o.train_limit = integer(table, "train_limit", o.train_limit, 0);
     return o;
@@ -154,7 +191,8 @@ class VariantReader : TomlReader {
       }
     }
     q.percentile = number(*table, "percentile", q.percentile, 1e-6, 1);
-    q.calibration_images = integer(*table, "calibration_images", q.calibration_images, 1);
+    q.calibration_images = counted(*table, "quantize.", "calibration_images", q.calibration_images,
+                                   1, kMaxCalibrationImages, "images");
   }
 };
 
@@ -176,7 +214,9 @@ TrainOptions VariantMatrixConfig::recipe(const Precision& precision, bool from_f
 
 VariantMatrixConfig parse_variant_config(std::string_view toml_text, const std::string& file_name) {
   const toml::table root = parse_toml(toml_text, file_name);
-  return VariantReader(root, file_name).read();
+  VariantMatrixConfig config = VariantReader(root, file_name).read();
+  config.file = file_name;
+  return config;
 }
 
 VariantMatrixConfig load_variant_config(const std::filesystem::path& file) {

@@ -6,8 +6,10 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "data/locate.hpp"
 #include "optimize/variant_steps.hpp"
+#include "zoo/zoo.hpp"
 
 namespace qtb {
 namespace {
@@ -30,7 +32,9 @@ class MatrixRunner {
       : config_(config), progress_(progress) {}
 
   std::vector<VariantOutcome> run() {
-    std::filesystem::create_directories(config_.output);
+    // Checked first: a run that cannot save would lose every model it trained.
+    prepare_output_directory(config_.output,
+                             config_.file.empty() ? "output" : config_.file + ": output");
     const DataSetSource source = locate_data_set(config_.dataset);
     say(fmt::format("loading {} (train and test splits)", config_.dataset));
     train_set_ = load_data_set(source, Split::train);
@@ -86,10 +90,10 @@ class MatrixRunner {
                  const std::string& what, const Make& make) {
     const auto path = variant_model_path(config_, scale, precision);
     if (std::filesystem::exists(path)) {
-      ModelFile file = load_model(path);
+      ModelFile file = load_model(path, build_topology);
       if (file.metadata.recipe == recipe) {
         say(fmt::format("{}: resumed from {}", label(scale, precision), path.string()));
-        const auto stored = nlohmann::json::parse(recipe);
+        const auto stored = parse_json(recipe, path.string() + ": recipe");
         const int epochs = stored.contains("train") ? stored["train"].value("epochs", 0) : 0;
         return {{std::move(file.graph), std::move(file.metadata), 0, epochs}, true, std::nullopt};
       }
@@ -109,7 +113,7 @@ class MatrixRunner {
   Variant fp32_model(double scale) {
     const Precision fp32 = Precision::uniform(DataType::FP32);
     if (config_.pruning == ScalePruning::filter_l1 && scale < 1.0) {
-      const ModelFile base = load_model(variant_model_path(config_, 1.0, fp32));
+      const ModelFile base = load_model(variant_model_path(config_, 1.0, fp32), build_topology);
       TrainOptions options = config_.fine_tune;
       options.precision = fp32;
       options.seed = config_.seed;
@@ -191,7 +195,7 @@ VariantOutcome make_outcome(const MadeVariant& variant, const VariantAccuracy& a
   out.method = m.method;
   out.model_file = model_file;
   out.reused = reused;
-  out.make_seconds = variant.seconds;
+  if (!reused) out.make_seconds = variant.seconds;
   out.epochs = variant.epochs;
   out.backend = accuracy.backend;
   out.samples = accuracy.result.samples;

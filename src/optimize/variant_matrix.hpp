@@ -9,12 +9,13 @@
 // parent is loaded instead of made again (its accuracy is measured again, which is cheap).
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "optimize/variant_accuracy.hpp"
-#include "optimize/variant_steps.hpp"
 #include "optimize/variant_config.hpp"
+#include "optimize/variant_steps.hpp"
 #include "train/train.hpp"
 
 namespace qtb {
@@ -26,8 +27,9 @@ struct VariantOutcome {
   std::string dataset;
   std::string method;  // how the model was made
   std::filesystem::path model_file;
-  bool reused = false;       // resumed from an existing model file
-  double make_seconds = 0;   // training / pruning / calibration wall time (0 when reused)
+  bool reused = false;  // resumed from an existing model file
+  // Training / pruning / calibration wall time; empty when resumed (nothing was made).
+  std::optional<double> make_seconds;
   int epochs = 0;            // trained epochs (0 for post-training quantization)
   std::string backend;       // that measured the accuracy
   std::int64_t samples = 0;  // test images

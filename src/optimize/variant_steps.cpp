@@ -1,10 +1,14 @@
 #include "optimize/variant_steps.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "measure/provenance.hpp"
 #include "optimize/filter_pruning.hpp"
 #include "optimize/synaptic_pruning.hpp"
@@ -190,6 +194,42 @@ MadeVariant quantize(const Parent& parent, const DataSet& calibration, const Ptq
                 std::min(options.calibration_images, calibration.size()));
   metadata.recipe = ptq_recipe(options, parent.file.metadata.created_at);
   return {std::move(result.graph), std::move(metadata), seconds_since(begin), 0};
+}
+
+void check_model_output(const std::filesystem::path& output, const std::filesystem::path& parent,
+                        std::string_view parent_option) {
+  namespace fs = std::filesystem;
+  const std::string shown = quote_value(output.string(), 80);
+  std::error_code error;
+  if (!parent.empty() && fs::equivalent(output, parent, error)) {
+    throw InputError(fmt::format(
+        "-o {} names the file {} reads: the new variant would replace its parent; give another "
+        "file",
+        shown, parent_option));
+  }
+  if (fs::is_directory(output, error)) {
+    throw InputError(fmt::format("-o {} is a directory; give a .safetensors file name", shown));
+  }
+  const fs::path directory = output.parent_path().empty() ? "." : output.parent_path();
+  if (!fs::is_directory(directory, error)) {
+    throw InputError(fmt::format("-o {}: directory {} does not exist", shown,
+                                 quote_value(directory.string(), 80)));
+  }
+}
+
+void prepare_output_directory(const std::filesystem::path& directory, const std::string& what) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (!error && !std::filesystem::is_directory(directory, error)) {
+    error = std::make_error_code(std::errc::not_a_directory);
+  }
+  if (!error && ::access(directory.c_str(), W_OK) != 0) {
+    error = std::error_code(errno, std::generic_category());
+  }
+  if (error) {
+    throw InputError(fmt::format("{}: cannot create directory {}: {}", what,
+                                 quote_value(directory.string(), 80), error.message()));
+  }
 }
 
 VariantAccuracy measure_and_save(MadeVariant& variant, const DataSet& test, int threads,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "data/dataset.hpp"
 #include "graph/model_file.hpp"
@@ -52,6 +53,17 @@ MadeVariant prune_synaptic(const Parent& parent, double sparsity, const DataSet&
 // Post-training quantization (or an FP16/BF16 cast) of an FP32 parent; calibration images from
 // `calibration` (the training split).
 MadeVariant quantize(const Parent& parent, const DataSet& calibration, const PtqOptions& options);
+
+// Refuses, before anything is loaded or trained, a model file `output` (option -o) that cannot be
+// written or would replace the model it is made from: an existing directory, a file in a
+// directory that does not exist, or the same file as `parent` in any spelling (symlinks, "./",
+// hard links); `parent_option` names the option that gave the parent ("--model-file", "--from").
+void check_model_output(const std::filesystem::path& output, const std::filesystem::path& parent,
+                        std::string_view parent_option);
+
+// Creates `directory` with its parents and checks it is writable: InputError "<what>: cannot
+// create directory '<dir>': <reason>" otherwise.
+void prepare_output_directory(const std::filesystem::path& directory, const std::string& what);
 
 // Measures top-1 on `test` (all exact backends compared for integer precisions), records it in
 // the metadata and saves the model file.

@@ -48,21 +48,22 @@ std::string render_accuracy_outcomes(std::span<const VariantOutcome> outcomes,
                       {"identical_predictions", agreement},
                       {"method", o.method},
                       {"epochs", o.epochs},
-                      {"make_seconds", o.make_seconds},
+                      {"make_seconds", o.make_seconds ? nlohmann::ordered_json(*o.make_seconds)
+                                                      : nlohmann::ordered_json()},
                       {"resumed", o.reused},
                       {"model_file", o.model_file.string()}});
     }
     return nlohmann::ordered_json{{"variants", rows}}.dump(1) + "\n";
   }
   Table table({"topology", "prune", "precision", "top1_%", "ci95_low", "ci95_high", "samples",
-               "backend", "identical_on", "epochs", "make_s", "method", "model_file"});
+               "backend", "identical_on", "epochs", "make_s", "resumed", "method", "model_file"});
   for (const VariantOutcome& o : outcomes) {
     table.add_row({o.topology, fmt::format("{}", o.scale), o.precision.name(), percent(o.top1()),
                    percent(o.top1_interval.low), percent(o.top1_interval.high),
                    std::to_string(o.samples), o.backend, agreement_text(o),
                    std::to_string(o.epochs),
-                   o.reused ? "resumed" : fmt::format("{:.1f}", o.make_seconds), o.method,
-                   o.model_file.string()});
+                   o.make_seconds ? fmt::format("{:.1f}", *o.make_seconds) : "",
+                   o.reused ? "yes" : "no", o.method, o.model_file.string()});
   }
   return format == OutputFormat::Csv ? table.to_csv() : table.to_text();
 }
