@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/precision.hpp"
 #include "core/text.hpp"
+#include "measure/deployment.hpp"
+#include "number_options.hpp"
 #include "platform/catalog.hpp"
 #include "platform/probe.hpp"
 #include "report/analysis_output.hpp"
@@ -55,9 +58,20 @@ void add_design_space_options(CLI::App* command, DesignSpaceOptions& o) {
                    "weights-offchip (paper: weights read per input, activations on chip) or "
                    "all-offchip (activations through DRAM too)")
       ->capture_default_str();
-  command->add_option("--batch", o.batch, "inputs per weight read (amortises weights)")
-      ->capture_default_str();
+  add_count_option(command, "--batch", o.batch, kBatchRange,
+                   "inputs per weight read (amortises weights)");
   add_catalog_option(command, o.catalog);
+}
+
+// As `report` does: the output's folders are made, so -o charts/roofline.svg just works.
+void create_parent_directories(const std::filesystem::path& file) {
+  const std::filesystem::path parent = file.parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    throw InputError(fmt::format("cannot create directory {}: {}", quote_value(parent.string(), 80),
+                                 ec.message()));
+  }
 }
 
 std::vector<Platform> load(const std::string& catalog) {
@@ -99,12 +113,10 @@ void register_platforms(CLI::App& app) {
   command->add_flag("--probe", o->probe,
                     "measure this machine's FP32 FMA peak, INT8 dot-product peak and memory "
                     "bandwidth, and store them as catalog entry 'host' (host.toml)");
-  command->add_option("--probe-seconds", o->probe_seconds, "time per probe measurement")
-      ->capture_default_str()
-      ->check(CLI::Range(0.01, 60.0));
-  command->add_option("--threads", o->threads, "threads for the probe (0 = all hardware threads)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_number_option(command, "--probe-seconds", o->probe_seconds, {0.01, 60, "seconds"},
+                    "time per probe measurement");
+  add_threads_option(command, "--threads", o->threads, true,
+                     "threads for the probe (0 = all hardware threads)");
   command->callback([o] {
     const OutputFormat format = parse_output_format(o->format);
     const std::filesystem::path dir =
@@ -160,14 +172,24 @@ void register_roofline(CLI::App& app) {
   command->callback([o, output, labels] {
     const bool html = output->ends_with(".html");
     if (!html && !output->ends_with(".svg")) {
-      throw InputError("roofline output '" + *output + "' must end in .svg or .html");
+      throw InputError("roofline output " + quote_value(*output, 80) +
+                       " must end in .svg or .html");
     }
     const auto catalog = load(o->catalog);
     const AnalysisRequest request = make_request(*o, catalog);
     RooflineChart chart =
         build_roofline_chart(analyze(request), request.platforms, request.storage);
+    // An empty chart is not a result: say which selection drew nothing, and write no file.
+    if (chart.points.empty()) {
+      throw InputError(fmt::format(
+          "nothing to draw: no supported prediction for --model {} --prune {} --precision {} on "
+          "--platform {} --op-mode {} (qutibench analyze says why)",
+          quote_value(o->models, 16), quote_value(o->prunes, 16), quote_value(o->precisions, 16),
+          quote_value(o->platforms, 16), quote_value(o->op_modes, 16)));
+    }
     chart.show_point_labels = *labels;
     const std::string svg = render_roofline_svg(chart);
+    create_parent_directories(*output);
     write_file_atomically(*output, html ? wrap_svg_in_html(svg, "qutibench roofline") : svg);
     fmt::print(stderr, "wrote {} ({} roofs, {} points; storage model: {})\n", *output,
                chart.roofs.size(), chart.points.size(), request.storage.description());

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "number_options.hpp"
 #include "platform/catalog.hpp"
 
 namespace qtb::app {
@@ -21,37 +22,27 @@ const std::vector<std::string>& command_line() {
 void add_measure_options(CLI::App* command, MeasureOptions& o, bool with_harness) {
   if (with_harness) {
     HarnessOptions& h = o.harness;
-    command->add_option("--warmup-seconds", h.warmup_seconds, "untimed warm-up, at least")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 3600.0));
-    command->add_option("--warmup-queries", h.warmup_queries, "untimed warm-up queries, at least")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    command->add_option("--min-seconds,--seconds", h.min_seconds, "timed phase: at least this long")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 86400.0));
-    command->add_option("--min-queries", h.min_queries, "timed phase: at least this many queries")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    command->add_option("--max-seconds", h.max_seconds, "timed phase: at most this long")
-        ->capture_default_str()
-        ->check(CLI::Range(0.001, 86400.0));
-    command->add_option("--max-queries", h.max_queries, "timed phase: at most this many queries")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    command
-        ->add_option("--max-median-ci", h.max_median_ci,
-                     "invalid when the 95% CI of the median compute latency is wider than +- this "
-                     "fraction")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    add_number_option(command, "--warmup-seconds", h.warmup_seconds, kWarmupSecondsRange,
+                      "untimed warm-up, at least");
+    add_count_option(command, "--warmup-queries", h.warmup_queries, kWarmupQueriesRange,
+                     "untimed warm-up queries, at least");
+    add_number_option(command, "--min-seconds,--seconds", h.min_seconds, kMinSecondsRange,
+                      "timed phase: at least this long");
+    add_count_option(command, "--min-queries", h.min_queries, kMinQueriesRange,
+                     "timed phase: at least this many queries");
+    add_number_option(command, "--max-seconds", h.max_seconds, kMaxSecondsRange,
+                      "timed phase: at most this long");
+    add_count_option(command, "--max-queries", h.max_queries, kMaxQueriesRange,
+                     "timed phase: at most this many queries");
+    add_number_option(command, "--max-median-ci", h.max_median_ci, kMaxMedianCiRange,
+                      "invalid when the 95% CI of the median compute latency is wider than +- "
+                      "this fraction");
   }
   command
       ->add_option("--power", o.power, "power meter: auto (RAPL if readable), rapl, none, csv:FILE")
       ->capture_default_str();
-  command->add_option("--idle-seconds", o.idle_seconds, "idle power measured before, with a meter")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 600.0));
+  add_number_option(command, "--idle-seconds", o.idle_seconds, kIdleSecondsRange,
+                    "idle power measured before, with a meter");
   command->add_option("--db", o.db, "SQLite result store the rows are appended to")
       ->capture_default_str();
   command->add_flag("--no-store", o.no_store, "measure and print, store nothing");

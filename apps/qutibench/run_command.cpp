@@ -4,10 +4,12 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "core/text.hpp"
 #include "measure/harness.hpp"
 #include "measure/progress.hpp"
 #include "measure/result_row_json.hpp"
 #include "measure_options.hpp"
+#include "number_options.hpp"
 #include "report/measurement_output.hpp"
 #include "report/output_format.hpp"
 #include "store/result_store.hpp"
@@ -34,41 +36,29 @@ void register_run(CLI::App& app) {
                       "data set's test split after timing");
   command->add_option("--dataset", o->dataset,
                       "data set for the accuracy run (default: the model file's; none: skip it)");
-  command
-      ->add_option("--accuracy-limit", o->accuracy_limit,
-                   "test images of the accuracy run (0: all)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  command
-      ->add_option("--prune", p.prune,
-                   "pruning scale in (0, 1] (from the model file when one is given)")
-      ->capture_default_str();
+  add_count_option(command, "--accuracy-limit", o->accuracy_limit, kAccuracyLimitRange,
+                   "test images of the accuracy run (0: all; needs --model-file)");
+  add_number_option(command, "--prune", p.prune, kPruneRange,
+                    "pruning scale in (0, 1] (from the model file when one is given)");
   command->add_option("--precision", o->precision,
                       "FP32, FP16, BF16, INT8, WxAy (default: the model file's, else FP32)");
   command->add_option("--backend", p.backend, "reference, onednn, gemmlowp, lowbit, sparse")
       ->capture_default_str();
   command->add_option("--op-mode", p.op_mode, "operating mode of the platform")
       ->capture_default_str();
-  command->add_option("--batch", p.batch, "inputs per query")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--threads", p.threads, "threads of each model instance")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
-  command->add_option("--streams", p.streams, "concurrent requesters, one model instance each")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_count_option(command, "--batch", p.batch, kBatchRange, "inputs per query");
+  add_threads_option(command, "--threads", p.threads, false, "threads of each model instance");
+  add_count_option(command, "--streams", p.streams, kStreamsRange,
+                   "concurrent requesters, one model instance each");
   command
       ->add_option("--scenario", o->scenario,
                    "single-stream, offline, multi-stream, or auto (from batch and streams)")
       ->capture_default_str();
-  command->add_option("--sparsity", p.sparsity, "synaptic pruning: fraction of weights zeroed")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 0.999));
-  command->add_option("--seed", p.seed, "seed of the random weights and inputs")
-      ->capture_default_str();
+  add_number_option(command, "--sparsity", p.sparsity, kSparsityRange,
+                    "synaptic pruning: fraction of weights zeroed (not with --model-file)");
+  add_seed_option(command, "--seed", p.seed, "seed of the random weights and inputs");
   add_measure_options(command, o->measure, true);
-  command->callback([o] {
+  command->callback([o, command] {
     const OutputFormat format = parse_output_format(o->measure.format);
     if (format == OutputFormat::Csv) throw InputError("run prints table or json");
     DeploymentPoint point = o->point;
@@ -78,6 +68,19 @@ void register_run(CLI::App& app) {
         throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
                                      o->model_file, from_file.topology));
       }
+      // A model file fixes its variant: an option that would change it is a contradiction, not
+      // something to ignore.
+      if (command->count("--prune") && point.prune != from_file.prune) {
+        throw InputError(fmt::format("--prune {} contradicts {}, which holds {} at scale {}",
+                                     point.prune, quote_value(o->model_file, 80),
+                                     from_file.topology, from_file.prune));
+      }
+      if (point.sparsity > 0) {
+        throw InputError(fmt::format(
+            "--sparsity {} contradicts --model-file: its trained weights are measured as saved "
+            "(qutibench optimize prune --method synaptic makes a sparse model file)",
+            point.sparsity));
+      }
       point.topology = from_file.topology;
       point.prune = from_file.prune;
       point.precision = from_file.precision;
@@ -85,6 +88,9 @@ void register_run(CLI::App& app) {
       point.accuracy_dataset = from_file.accuracy_dataset;
     } else if (point.topology.empty()) {
       throw InputError("run needs --model or --model-file");
+    } else if (command->count("--accuracy-limit")) {
+      throw InputError(
+          "--accuracy-limit needs --model-file: only a trained model has an accuracy run");
     }
     if (!o->precision.empty()) point.precision = parse_precision(o->precision);
     if (!o->dataset.empty()) point.accuracy_dataset = o->dataset == "none" ? "" : o->dataset;

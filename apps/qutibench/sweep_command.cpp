@@ -32,6 +32,9 @@ void register_sweep(CLI::App& app) {
     const OutputFormat format = parse_output_format(o->measure.format);
     if (format == OutputFormat::Csv) throw InputError("sweep prints table or json");
     const SweepConfig config = load_sweep_config(o->config);
+    // Every point's memory before the first is measured: a point that cannot fit fails the
+    // sweep now, not after hours of others.
+    check_points_memory(config.points);
     std::unique_ptr<ResultStore> store;
     if (!o->measure.no_store) store = std::make_unique<ResultStore>(o->measure.db);
     // The file's power settings unless the command line names them.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -27,9 +28,26 @@ void check_threads(std::string_view what, std::int64_t value) {
 void check_range(std::string_view what, std::int64_t value, std::int64_t min, std::int64_t max,
                  std::string_view unit) {
   if (value < min || value > max) {
-    throw InputError(fmt::format("{} = {} is out of range: must be {} to {}{}{}", what, value, min,
-                                 max, unit.empty() ? "" : " ", unit));
+    throw InputError(
+        fmt::format("{} = {} is out of range: {}", what, value, range_words(min, max, unit)));
   }
+}
+
+void check_number(std::string_view what, double value, double min, double max,
+                  std::string_view unit) {
+  // Written so that NaN, which compares false with everything, fails too.
+  if (!(std::isfinite(value) && value >= min && value <= max)) {
+    throw InputError(fmt::format("{} = {} is out of range: {}", what, value,
+                                 number_range_words(min, max, unit)));
+  }
+}
+
+std::string range_words(std::int64_t min, std::int64_t max, std::string_view unit) {
+  return fmt::format("must be {} to {}{}{}", min, max, unit.empty() ? "" : " ", unit);
+}
+
+std::string number_range_words(double min, double max, std::string_view unit) {
+  return fmt::format("must be a number from {} to {}{}{}", min, max, unit.empty() ? "" : " ", unit);
 }
 
 std::uint64_t available_memory_bytes() {

@@ -28,6 +28,27 @@ void check_threads(std::string_view what, std::int64_t value);
 // to <max>" (with `unit` after the numbers, e.g. "inputs").
 void check_range(std::string_view what, std::int64_t value, std::int64_t min, std::int64_t max,
                  std::string_view unit = "");
+// Throws InputError unless `value` is finite and min <= value <= max: "<what> = nan is out of
+// range: must be a number from <min> to <max>" (with `unit` after the numbers, e.g. "seconds").
+void check_number(std::string_view what, double value, double min, double max,
+                  std::string_view unit = "");
+// The allowed ranges in the words of the checks above ("must be 1 to 1048576 inputs", "must be a
+// number from 0 to 86400 seconds"), for messages about values that are not numbers at all.
+std::string range_words(std::int64_t min, std::int64_t max, std::string_view unit = "");
+std::string number_range_words(double min, double max, std::string_view unit = "");
+
+// An option's or field's allowed values, for the checks above: the command line and the files
+// that take the same setting share one range.
+struct CountRange {
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::string_view unit;
+};
+struct NumberRange {
+  double min = 0;
+  double max = 0;
+  std::string_view unit;
+};
 
 // Memory this machine can still give (MemAvailable of /proc/meminfo; 0 when unknown).
 std::uint64_t available_memory_bytes();

@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <limits>
+#include <map>
 #include <memory>
+#include <tuple>
 #include <vector>
 
+#include "core/limits.hpp"
+#include "core/text.hpp"
 #include "cost/cost.hpp"
 #include "data/locate.hpp"
 #include "engine/random_weights.hpp"
@@ -73,10 +78,28 @@ CompileOptions compile_options(const DeploymentPoint& point) {
   return options;
 }
 
-Graph random_graph(const DeploymentPoint& point) {
-  Graph graph = build_topology(point.topology, point.prune);
-  fill_random_weights(graph, point.seed);
-  return graph;
+std::string shape_text(std::int64_t channels, std::int64_t height, std::int64_t width) {
+  return fmt::format("{}x{}x{}", channels, height, width);
+}
+
+// The accuracy run's data set must be the one the model file was trained on: its name when the
+// metadata names one, and always the input shape (a model that takes other images cannot run).
+void check_accuracy_data_set(const ModelFile& file, const DeploymentPoint& point) {
+  const std::string& wanted = point.accuracy_dataset;
+  if (!file.metadata.dataset.empty() && file.metadata.dataset != wanted) {
+    throw InputError(fmt::format("data set {} does not match model file {}, trained on {}",
+                                 quote_value(wanted), quote_value(point.model_file, 80),
+                                 quote_value(file.metadata.dataset)));
+  }
+  const DataSetSource source = locate_data_set(wanted);
+  const Shape& input = file.graph.shape(0);
+  if (source.channels != input.channels || source.height != input.height ||
+      source.width != input.width) {
+    throw InputError(fmt::format(
+        "data set {} has {} images, model file {} takes {} inputs", quote_value(wanted),
+        shape_text(source.channels, source.height, source.width), quote_value(point.model_file, 80),
+        shape_text(input.channels, input.height, input.width)));
+  }
 }
 
 Graph trained_graph(const DeploymentPoint& point) {
@@ -86,12 +109,43 @@ Graph trained_graph(const DeploymentPoint& point) {
                                  file.metadata.topology, file.metadata.prune, point.topology,
                                  point.prune));
   }
+  if (!point.accuracy_dataset.empty()) check_accuracy_data_set(file, point);
   return std::move(file.graph);
+}
+
+// The point's graph: the zoo topology without weights yet, or the model file's trained one.
+Graph structure_of(const DeploymentPoint& point) {
+  return point.model_file.empty() ? build_topology(point.topology, point.prune)
+                                  : trained_graph(point);
+}
+
+// The settings every point needs in range, before any backend is asked about them: thousands of
+// threads hang OpenMP, a huge batch or stream count overflows or exhausts memory.
+void check_deployment_ranges(const DeploymentPoint& point) {
+  check_threads("threads", point.threads);
+  check_range("batch", point.batch, kBatchRange.min, kBatchRange.max, kBatchRange.unit);
+  check_range("streams", point.streams, kStreamsRange.min, kStreamsRange.max, kStreamsRange.unit);
+  check_number("sparsity", point.sparsity, kSparsityRange.min, kSparsityRange.max,
+               kSparsityRange.unit);
+  check_range("accuracy limit", point.accuracy_limit, kAccuracyLimitRange.min,
+              kAccuracyLimitRange.max, kAccuracyLimitRange.unit);
+}
+
+void check_memory_of(const DeploymentPoint& point, const Graph& graph) {
+  std::uint64_t bytes = deployment_memory_bytes(graph, point.batch, point.streams);
+  // The accuracy run compiles one more instance, batched, while the timed ones still exist.
+  if (!point.accuracy_dataset.empty())
+    bytes += deployment_memory_bytes(graph, std::max(point.batch, kAccuracyBatch), 1);
+  check_memory(fmt::format("batch {} x {} stream{} of {} s={} {}", point.batch, point.streams,
+                           point.streams == 1 ? "" : "s", point.topology, point.prune,
+                           point.precision.name()),
+               bytes);
 }
 
 // The point's graph with its seeded or trained weights, after checking the point; throws before
 // anything is compiled or timed.
 Graph prepare_graph(const DeploymentPoint& point) {
+  check_deployment_ranges(point);
   if (point.op_mode != "default")
     throw UnsupportedError(
         fmt::format("op mode '{}': the CPU backends run this machine in its one mode, 'default'",
@@ -103,7 +157,9 @@ Graph prepare_graph(const DeploymentPoint& point) {
         "an accuracy run needs trained weights: give a model file (qutibench "
         "optimize makes them)");
   }
-  Graph graph = point.model_file.empty() ? random_graph(point) : trained_graph(point);
+  Graph graph = structure_of(point);
+  check_memory_of(point, graph);  // before the weights and any instance are allocated
+  if (point.model_file.empty()) fill_random_weights(graph, point.seed);
   if (point.sparsity > 0) prune_synapses(graph, point.sparsity);
   check_supported(*backend, graph, point.precision, compile_options(point));
   return graph;
@@ -136,6 +192,41 @@ DeploymentPoint point_for_model_file(const std::string& model_file) {
   point.model_file = model_file;
   point.accuracy_dataset = file.metadata.dataset;
   return point;
+}
+
+std::uint64_t deployment_memory_bytes(const Graph& graph, std::int64_t batch,
+                                      std::int64_t streams) {
+  double weights = 0;      // values per instance
+  double activations = 0;  // values per input, every node's output
+  for (int id = 0; id < graph.size(); ++id) {
+    weights += static_cast<double>(graph.weight_count(id) + graph.bias_count(id));
+    activations += static_cast<double>(graph.shape(id).elements());
+  }
+  const std::int64_t input_elements = graph.size() > 0 ? graph.shape(0).elements() : 0;
+  const std::int64_t output_elements =
+      graph.size() > 0 ? graph.shape(graph.size() - 1).elements() : 0;
+  const double instance = (weights + activations * static_cast<double>(batch)) * sizeof(float);
+  const double stream =
+      instance + static_cast<double>(harness_stream_bytes(input_elements, output_elements, batch));
+  const double bytes = stream * static_cast<double>(streams);
+  return bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max()
+                         : static_cast<std::uint64_t>(bytes);
+}
+
+void check_point_memory(const DeploymentPoint& point) {
+  check_deployment_ranges(point);
+  check_memory_of(point, structure_of(point));
+}
+
+void check_points_memory(std::span<const DeploymentPoint> points) {
+  std::map<std::tuple<std::string, double, std::string>, Graph> graphs;
+  for (const DeploymentPoint& point : points) {
+    check_deployment_ranges(point);
+    const auto key = std::make_tuple(point.topology, point.prune, point.model_file);
+    auto it = graphs.find(key);
+    if (it == graphs.end()) it = graphs.emplace(key, structure_of(point)).first;
+    check_memory_of(point, it->second);
+  }
 }
 
 void check_point(const DeploymentPoint& point) {

@@ -4,15 +4,27 @@
 // (ops per input, the roofline prediction when the platform is in the catalog) and provenance.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
+#include "core/limits.hpp"
 #include "core/precision.hpp"
+#include "graph/graph.hpp"
 #include "measure/harness.hpp"
 #include "measure/provenance.hpp"
 #include "measure/result_row.hpp"
 #include "platform/platform.hpp"
 
 namespace qtb {
+
+// The values a deployment point's settings may take, shared by `run`'s options and sweep files.
+// Threads are checked against this machine (check_threads of core/limits.hpp).
+inline constexpr CountRange kBatchRange{1, kMaxBatch, "inputs"};
+inline constexpr CountRange kStreamsRange{1, kMaxStreams, "streams"};
+inline constexpr NumberRange kPruneRange{1e-6, 1, "(the fraction of channels kept)"};
+inline constexpr NumberRange kSparsityRange{0, 0.999, "(the fraction of weights zeroed)"};
+inline constexpr CountRange kAccuracyLimitRange{0, 1'000'000'000, "test images (0: all)"};
+inline constexpr NumberRange kIdleSecondsRange{0, 600, "seconds"};
 
 struct DeploymentPoint {
   std::string topology;
@@ -48,6 +60,22 @@ struct MeasureContext {
   Provenance provenance;
   HarnessProgress progress;
 };
+
+// Memory a point needs while it is measured, in bytes, from the graph's tensor sizes. Each of the
+// `streams` model instances holds its own copy of the weights (4 bytes each: the float copy every
+// backend keeps or starts from) and, for `batch` inputs, every node's output (4 bytes per value:
+// an upper bound, a backend may reuse buffers); each stream's harness holds its raw 8-bit input
+// pool (at least 16 inputs), a float staging batch and a float output batch. The graph itself
+// (its weights once more) comes on top. Saturates instead of overflowing.
+std::uint64_t deployment_memory_bytes(const Graph& graph, std::int64_t batch, std::int64_t streams);
+
+// Throws InputError "batch 65536 x 4 streams of mlp s=1 FP32 needs 22.2 GB of memory, more than
+// the 21.0 GB available" when the point (with its accuracy instance, if any) needs more memory
+// than this machine has left. Cheap: builds the graph without weights (or reads the model file).
+void check_point_memory(const DeploymentPoint& point);
+// The same for every point of a sweep, before the first is measured; each variant's graph is
+// built once.
+void check_points_memory(std::span<const DeploymentPoint> points);
 
 // Throws InputError for a malformed point (unknown model, scenario contradiction) and
 // UnsupportedError when the backend refuses it; cheap: nothing is compiled.

@@ -6,6 +6,7 @@
 #include <barrier>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <thread>
 
@@ -91,9 +92,7 @@ void check_options(std::span<CompiledModel* const> instances, const HarnessOptio
     if (m->info().max_batch < o.batch)
       throw InputError(fmt::format("the model was compiled for batch {}, asked to run {}",
                                    m->info().max_batch, o.batch));
-  if (o.min_seconds < 0 || o.max_seconds <= 0 || o.min_queries < 1 || o.max_queries < 1 ||
-      o.warmup_seconds < 0 || o.warmup_queries < 0)
-    throw InputError("harness limits must be positive (min/max seconds and queries, warm-up)");
+  check_harness_options(o);
 }
 
 std::string validity_problem(const Measurement& m, const HarnessOptions& o) {
@@ -113,6 +112,36 @@ std::string validity_problem(const Measurement& m, const HarnessOptions& o) {
 }
 
 }  // namespace
+
+std::uint64_t harness_stream_bytes(std::int64_t input_elements, std::int64_t output_elements,
+                                   std::int64_t batch) {
+  // In double, so absurd sizes saturate instead of wrapping; exact for any size that fits memory.
+  const double in = static_cast<double>(input_elements);
+  const double pool = static_cast<double>(std::max(batch, kInputPool)) * in;  // 1 byte each
+  const double buffers =
+      static_cast<double>(batch) * (in + static_cast<double>(output_elements)) * sizeof(float);
+  const double bytes = pool + buffers + static_cast<double>(batch) * sizeof(int);  // predictions
+  return bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max()
+                         : static_cast<std::uint64_t>(bytes);
+}
+
+void check_harness_options(const HarnessOptions& o, std::string_view prefix) {
+  const auto name = [&](std::string_view field) { return fmt::format("{}{}", prefix, field); };
+  check_number(name("warmup_seconds"), o.warmup_seconds, kWarmupSecondsRange.min,
+               kWarmupSecondsRange.max, kWarmupSecondsRange.unit);
+  check_range(name("warmup_queries"), o.warmup_queries, kWarmupQueriesRange.min,
+              kWarmupQueriesRange.max, kWarmupQueriesRange.unit);
+  check_number(name("min_seconds"), o.min_seconds, kMinSecondsRange.min, kMinSecondsRange.max,
+               kMinSecondsRange.unit);
+  check_range(name("min_queries"), o.min_queries, kMinQueriesRange.min, kMinQueriesRange.max,
+              kMinQueriesRange.unit);
+  check_number(name("max_seconds"), o.max_seconds, kMaxSecondsRange.min, kMaxSecondsRange.max,
+               kMaxSecondsRange.unit);
+  check_range(name("max_queries"), o.max_queries, kMaxQueriesRange.min, kMaxQueriesRange.max,
+              kMaxQueriesRange.unit);
+  check_number(name("max_median_ci"), o.max_median_ci, kMaxMedianCiRange.min, kMaxMedianCiRange.max,
+               kMaxMedianCiRange.unit);
+}
 
 Measurement run_harness(std::span<CompiledModel* const> instances, const HarnessOptions& options,
                         PowerMeter& meter, const HarnessProgress& progress) {

@@ -15,8 +15,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "engine/backend.hpp"
 #include "measure/power_meter.hpp"
 #include "measure/result_row.hpp"
@@ -44,6 +46,21 @@ struct HarnessOptions {
   std::uint64_t seed = 1;  // of the synthetic input pixels
 };
 
+// The values HarnessOptions may take: `run`'s options and a sweep file's [harness] share them.
+// Queries stop at a billion: every timed query keeps two latencies (16 GB at that count).
+inline constexpr NumberRange kWarmupSecondsRange{0, 3600, "seconds"};
+inline constexpr CountRange kWarmupQueriesRange{0, 1'000'000'000, "queries"};
+inline constexpr NumberRange kMinSecondsRange{0, 86400, "seconds"};
+inline constexpr CountRange kMinQueriesRange{1, 1'000'000'000, "queries"};
+inline constexpr NumberRange kMaxSecondsRange{0.001, 86400, "seconds"};
+inline constexpr CountRange kMaxQueriesRange{1, 1'000'000'000, "queries"};
+inline constexpr NumberRange kMaxMedianCiRange{1e-6, 10, "(a fraction of the median)"};
+
+// Throws InputError naming the first option outside its range above, NaN included (a cap below
+// a minimum is allowed: the point is then measured and marked invalid); `prefix` goes before the
+// field names in messages ("harness.").
+void check_harness_options(const HarnessOptions& options, std::string_view prefix = "");
+
 struct Measurement {
   std::int64_t queries = 0;
   std::int64_t inputs = 0;
@@ -69,6 +86,11 @@ using HarnessProgress = std::function<void(double)>;
 // at least `options.batch` inputs.
 Measurement run_harness(std::span<CompiledModel* const> instances, const HarnessOptions& options,
                         PowerMeter& meter, const HarnessProgress& progress = {});
+
+// Bytes one stream's buffers take (run_harness): its pool of raw 8-bit inputs, the float inputs
+// of one query and the float outputs of one query; saturates instead of overflowing.
+std::uint64_t harness_stream_bytes(std::int64_t input_elements, std::int64_t output_elements,
+                                   std::int64_t batch);
 
 // The harness's own cost per query (clock reads, bookkeeping, stop checks), in nanoseconds:
 // measured by running the same loop over a model that does nothing, for `queries` queries.

@@ -5,9 +5,11 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "core/toml_document.hpp"
 #include "zoo/zoo.hpp"
 
@@ -26,11 +28,11 @@ class SweepReader : TomlReader {
     const std::vector<DeploymentPoint> variants =
         root_.get("model_files") ? trained_variants() : zoo_variants();
     const auto backends = strings(root_, "backends", true);
-    const auto batches = integers(root_, "batches", true, {1});
-    const auto threads = integers(root_, "threads", true, {1});
-    const auto streams = integers(root_, "streams", false, {1});
+    const auto batches = counts("batches", true, kBatchRange);
+    const auto threads = thread_counts();
+    const auto streams = counts("streams", false, kStreamsRange);
     auto op_modes = strings(root_, "op_modes", false);
-    const auto sparsities = numbers(root_, "sparsity", {0.0}, 0.0, 0.999);
+    const auto sparsities = bounded_numbers("sparsity", 0.0, kSparsityRange);
 
     SweepConfig config;
     std::optional<Scenario> scenario;
@@ -44,9 +46,12 @@ class SweepReader : TomlReader {
         }
       }
     }
-    const std::uint64_t seed = static_cast<std::uint64_t>(integer(root_, "seed", 1, 0));
+    // Seeds are unsigned 64-bit; a TOML integer holds the lower half of them, and no negatives.
+    const std::uint64_t seed = static_cast<std::uint64_t>(
+        bounded_count(root_, "seed", 1, {0, std::numeric_limits<std::int64_t>::max(), ""}));
     if (const toml::node* node = root_.get("power")) config.power = string_value(node, "power");
-    config.idle_seconds = number(root_, "idle_seconds", config.idle_seconds, 0, 600);
+    config.idle_seconds =
+        bounded_number(root_, "idle_seconds", config.idle_seconds, kIdleSecondsRange);
     if (const toml::node* node = root_.get("harness")) read_harness(node, config.harness);
 
     std::vector<std::string> modes;
@@ -109,7 +114,8 @@ class SweepReader : TomlReader {
         fail(root_.get(key), key, "model_files fixes topology, prune and precision; drop this");
       }
     }
-    const std::int64_t accuracy_limit = integer(root_, "accuracy_limit", 0, 0);
+    const std::int64_t accuracy_limit =
+        bounded_count(root_, "accuracy_limit", 0, kAccuracyLimitRange);
     std::vector<DeploymentPoint> variants;
     for (const auto& [node, name] : strings(root_, "model_files", true)) {
       std::vector<std::filesystem::path> files;
@@ -161,7 +167,87 @@ class SweepReader : TomlReader {
         fail(node, "prunes", e.what());
       }
     }
-    return numbers(root_, "prunes", {1.0}, 1e-6, 1.0);
+    return bounded_numbers("prunes", 1.0, kPruneRange);
+  }
+
+  // Runs a range check whose message starts "field 'F' = VALUE is out of range", with the file
+  // and the value's line in front.
+  template <class Check>
+  void at(const toml::node* node, Check&& check) const {
+    try {
+      check();
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}:{}: {}", file_, node->source().begin.line, e.what()));
+    }
+  }
+
+  static std::string field_name(const std::string& field) { return "field '" + field + "'"; }
+
+  std::int64_t whole_number(const toml::node& node, const std::string& field) const {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) fail(&node, field, "expected a whole number");
+    return *value;
+  }
+
+  // Every item of the list under `key` in `range`; [range.min] when the list is absent.
+  std::vector<std::int64_t> counts(const std::string& key, bool required,
+                                   const CountRange& range) const {
+    const toml::array* list = array(root_, key, required);
+    if (!list) return {range.min};
+    std::vector<std::int64_t> out;
+    for (const toml::node& item : *list) {
+      const std::int64_t value = whole_number(item, key);
+      at(&item, [&] { check_range(field_name(key), value, range.min, range.max, range.unit); });
+      out.push_back(value);
+    }
+    return out;
+  }
+
+  // Threads: the same limit as everywhere (check_threads), before any backend is asked.
+  std::vector<std::int64_t> thread_counts() const {
+    std::vector<std::int64_t> out;
+    for (const toml::node& item : *array(root_, "threads", true)) {
+      const std::int64_t value = whole_number(item, "threads");
+      at(&item, [&] { check_threads(field_name("threads"), value); });
+      out.push_back(value);
+    }
+    return out;
+  }
+
+  std::vector<double> bounded_numbers(const std::string& key, double fallback,
+                                      const NumberRange& range) const {
+    const toml::array* list = array(root_, key, false);
+    if (!list) return {fallback};
+    std::vector<double> out;
+    for (const toml::node& item : *list) {
+      const auto value = item.value<double>();  // integers too
+      if (!value) fail(&item, key, "expected numbers, e.g. [0, 0.5]");
+      at(&item, [&] { check_number(field_name(key), *value, range.min, range.max, range.unit); });
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+  double bounded_number(const toml::table& table, const std::string& key, double fallback,
+                        const NumberRange& range, const std::string& prefix = "") const {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    const auto value = node->value<double>();
+    if (!value) fail(node, prefix + key, "expected a number");
+    at(node,
+       [&] { check_number(field_name(prefix + key), *value, range.min, range.max, range.unit); });
+    return *value;
+  }
+
+  std::int64_t bounded_count(const toml::table& table, const std::string& key,
+                             std::int64_t fallback, const CountRange& range,
+                             const std::string& prefix = "") const {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    const std::int64_t value = whole_number(*node, prefix + key);
+    at(node,
+       [&] { check_range(field_name(prefix + key), value, range.min, range.max, range.unit); });
+    return value;
   }
 
   void read_harness(const toml::node* node, HarnessOptions& h) const {
@@ -170,13 +256,20 @@ class SweepReader : TomlReader {
     check_known_keys(*table, "harness.",
                      {"warmup_seconds", "warmup_queries", "min_seconds", "min_queries",
                       "max_seconds", "max_queries", "max_median_ci"});
-    h.warmup_seconds = number(*table, "warmup_seconds", h.warmup_seconds, 0, 3600);
-    h.warmup_queries = integer(*table, "warmup_queries", h.warmup_queries, 0);
-    h.min_seconds = number(*table, "min_seconds", h.min_seconds, 0, 86400);
-    h.min_queries = integer(*table, "min_queries", h.min_queries, 1);
-    h.max_seconds = number(*table, "max_seconds", h.max_seconds, 1e-3, 86400);
-    h.max_queries = integer(*table, "max_queries", h.max_queries, 1);
-    h.max_median_ci = number(*table, "max_median_ci", h.max_median_ci, 1e-6, 10);
+    h.warmup_seconds =
+        bounded_number(*table, "warmup_seconds", h.warmup_seconds, kWarmupSecondsRange, "harness.");
+    h.warmup_queries =
+        bounded_count(*table, "warmup_queries", h.warmup_queries, kWarmupQueriesRange, "harness.");
+    h.min_seconds =
+        bounded_number(*table, "min_seconds", h.min_seconds, kMinSecondsRange, "harness.");
+    h.min_queries =
+        bounded_count(*table, "min_queries", h.min_queries, kMinQueriesRange, "harness.");
+    h.max_seconds =
+        bounded_number(*table, "max_seconds", h.max_seconds, kMaxSecondsRange, "harness.");
+    h.max_queries =
+        bounded_count(*table, "max_queries", h.max_queries, kMaxQueriesRange, "harness.");
+    h.max_median_ci =
+        bounded_number(*table, "max_median_ci", h.max_median_ci, kMaxMedianCiRange, "harness.");
     if (h.max_seconds < h.min_seconds)
       fail(table->get("max_seconds"), "harness.max_seconds", "must not be below min_seconds");
   }

@@ -16,13 +16,15 @@
 //                                     # (files, or directories of *.safetensors), each at its
 //                                     # own precision, with top-1 on its data set after timing
 //   accuracy_limit = 0                # with model_files: first N test images (0: all)
-//   seed = 1                          # optional
+//   seed = 1                          # optional: 0 to 2^63 - 1
 //   power = "auto"                    # optional: auto, rapl, none, csv:FILE
 //   idle_seconds = 2                  # optional: idle power measured before the sweep
 //   [harness]                         # optional, HarnessOptions' names and defaults
 //   min_seconds = 1.0
 //
-// Every problem is an InputError "FILE:LINE: field 'F': what is wrong".
+// Every problem is an InputError "FILE:LINE: field 'F': what is wrong", or for a value out of its
+// range (the range of the matching `run` option; threads: 1 to this machine's hardware threads)
+// "FILE:LINE: field 'F' = VALUE is out of range: must be ...".
 #include <filesystem>
 #include <string>
 #include <string_view>

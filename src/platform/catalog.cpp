@@ -13,6 +13,7 @@
 #include "core/data_dir.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/limits.hpp"
 #include "core/text.hpp"
 #include "core/toml_document.hpp"
 
@@ -21,6 +22,22 @@ namespace {
 
 constexpr double kGiga = 1e9;
 constexpr double kTera = 1e12;
+
+// Plausible ranges, in the files' units: wide enough for any real device (a microcontroller to a
+// rack), narrow enough that a typo such as 1e308, or a denormal such as 1e-320, is caught before
+// it turns a roofline into infinities or zeros.
+constexpr NumberRange kPeakTopsRange{1e-6, 1e6, "TOP/s"};
+constexpr NumberRange kBandwidthRange{1e-3, 1e5, "GB/s"};
+constexpr NumberRange kCapacityRange{1e-6, 1e6, "GB"};
+constexpr NumberRange kPowerRange{1e-3, 1e5, "W"};
+
+// A name is one line of printable text: it is printed in tables, legends and messages.
+bool has_control_character(std::string_view name) {
+  return std::any_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
 
 // Reads one platform table, turning every problem into "file:line: field 'x': message".
 class PlatformReader : TomlReader {
@@ -34,6 +51,10 @@ class PlatformReader : TomlReader {
     Platform p;
     p.file = file_;
     p.name = required_string(root_, "name");
+    if (has_control_character(p.name)) {
+      fail(root_.get("name"), "name",
+           quote_value(p.name) + " has a control character: a name is one line of text");
+    }
     p.description = optional_string(root_, "description");
     p.source = optional_string(root_, "source");
     const std::string kind = required_string(root_, "kind");
@@ -43,9 +64,10 @@ class PlatformReader : TomlReader {
            "expected one of fpga, gpu, tpu, vliw, cpu, got '" + kind + "'");
     }
     p.kind = *parsed_kind;
-    p.memory_bandwidth = required_positive(root_, "memory_bandwidth_gbps", "") * kGiga;
-    p.memory_capacity = required_positive(root_, "memory_capacity_gb", "") * kGiga;
-    if (root_.contains("tdp_w")) p.tdp_w = required_positive(root_, "tdp_w", "");
+    p.memory_bandwidth =
+        required_positive(root_, "memory_bandwidth_gbps", "", kBandwidthRange) * kGiga;
+    p.memory_capacity = required_positive(root_, "memory_capacity_gb", "", kCapacityRange) * kGiga;
+    if (root_.contains("tdp_w")) p.tdp_w = required_positive(root_, "tdp_w", "", kPowerRange);
     p.op_modes = read_op_modes();
     p.carriers = read_carriers(p);
     return p;
@@ -69,13 +91,18 @@ class PlatformReader : TomlReader {
   }
 
   double required_positive(const toml::table& table, std::string_view key,
-                           const std::string& prefix) const {
+                           const std::string& prefix, const NumberRange& range) const {
     const std::string field = prefix + std::string(key);
     const toml::node* node = table.get(key);
     if (!node) fail(&table, field, "missing (a positive number is required)");
     const auto value = node->value<double>();  // accepts integers too
     if (!value || !std::isfinite(*value) || *value <= 0) {
       fail(node, field, "expected a positive number");
+    }
+    try {
+      check_number("field '" + field + "'", *value, range.min, range.max, range.unit);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}:{}: {}", file_, node->source().begin.line, e.what()));
     }
     return *value;
   }
@@ -88,6 +115,11 @@ class PlatformReader : TomlReader {
       fail(node, "op_modes", "expected at least one [op_modes.NAME] table");
     std::vector<OpMode> out;
     for (const auto& [mode_name, mode_node] : *modes) {
+      if (trim(mode_name.str()).empty() || has_control_character(mode_name.str())) {
+        fail(&mode_node, "op_modes",
+             fmt::format("op mode name {} must be a non-empty line of text",
+                         quote_value(mode_name.str())));
+      }
       const std::string prefix = "op_modes." + std::string(mode_name.str()) + ".";
       const toml::table* mode = mode_node.as_table();
       if (!mode) fail(&mode_node, prefix.substr(0, prefix.size() - 1), "expected a table");
@@ -104,7 +136,8 @@ class PlatformReader : TomlReader {
         if (!type)
           fail(&value, prefix + "peak_tops." + std::string(type_name.str()), "unknown data type");
         op_mode.peak_ops[*type] =
-            required_positive(*peaks, type_name.str(), prefix + "peak_tops.") * kTera;
+            required_positive(*peaks, type_name.str(), prefix + "peak_tops.", kPeakTopsRange) *
+            kTera;
       }
       out.push_back(std::move(op_mode));
     }
@@ -154,6 +187,10 @@ Platform load_platform_file(const std::filesystem::path& file) {
 std::vector<Platform> load_catalog(const std::filesystem::path& dir) {
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error)) {
+    if (std::filesystem::exists(dir, error)) {
+      throw InputError(fmt::format("platform catalog {} is a file, not a catalog directory",
+                                   quote_value(dir.string(), 80)));
+    }
     throw InputError("platform catalog directory " + dir.string() + " does not exist");
   }
   std::vector<std::filesystem::path> files;

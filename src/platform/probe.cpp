@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "platform/probe_kernels.hpp"
 #include "platform/probe_memory.hpp"
 #include "platform/probe_system.hpp"
@@ -78,7 +79,8 @@ std::string today_utc() {
 }  // namespace
 
 HostProbe probe_host(const ProbeOptions& options) {
-  if (options.threads < 0) throw InputError("probe: the thread count must be 0 (all) or more");
+  // One thread limit everywhere (core/limits.hpp); 0 means all of them.
+  if (options.threads != 0) check_threads("probe threads", options.threads);
   if (!(options.seconds_per_measurement > 0) || !std::isfinite(options.seconds_per_measurement)) {
     throw InputError("probe: the time per measurement must be a positive number of seconds");
   }
