@@ -10,6 +10,7 @@
 #include "core/limits.hpp"
 #include "data/locate.hpp"
 #include "measure/progress.hpp"
+#include "number_options.hpp"
 #include "optimize/recipe_limits.hpp"
 #include "optimize/variant_matrix.hpp"
 #include "report/accuracy_table.hpp"
@@ -35,26 +36,24 @@ void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
   command->add_option("--optimizer", f.optimizer, "adam or sgd (with momentum)")
       ->capture_default_str()
       ->check(CLI::IsMember({"adam", "sgd"}));
-  command->add_option("--lr", f.options.learning_rate, "initial learning rate")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--momentum", f.options.momentum, "sgd momentum")->capture_default_str();
-  command->add_option("--weight-decay", f.options.weight_decay, "L2 on conv/dense weights")
-      ->capture_default_str();
+  add_number_option(command, "--lr", f.options.learning_rate, {1e-9, 10, ""},
+                    "initial learning rate");
+  add_number_option(command, "--momentum", f.options.momentum, {0, 0.999, ""}, "sgd momentum");
+  add_number_option(command, "--weight-decay", f.options.weight_decay, {0, 1, ""},
+                    "L2 on conv/dense weights");
   command->add_option("--schedule", f.schedule, "constant, cosine or step")
       ->capture_default_str()
       ->check(CLI::IsMember({"constant", "cosine", "step"}));
   command->add_option("--step-epochs", f.options.step_epochs, "step schedule: epochs per step")
       ->capture_default_str();
-  command->add_option("--step-gamma", f.options.step_gamma, "step schedule: factor per step")
-      ->capture_default_str();
+  add_number_option(command, "--step-gamma", f.options.step_gamma, {1e-6, 1, ""},
+                    "step schedule: factor per step");
   command->add_option("--seed", f.seed, "initialisation and batch order (0 or more)")
       ->capture_default_str();
   command->add_option("--threads", f.options.threads, "threads (results depend on it)")
       ->capture_default_str();
-  command->add_option("--train-limit", f.options.train_limit, "first N training images (0: all)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_count_option(command, "--train-limit", f.options.train_limit, {0, 1'000'000'000, "images"},
+                   "first N training images (0: all)");
 }
 
 // The recipe from the options, their ranges checked (optimize/recipe_limits.hpp) before any
@@ -101,9 +100,8 @@ struct OutputFlags {
 
 void add_output_options(CLI::App* command, OutputFlags& f) {
   command->add_option("-o,--output", f.output, "model file to write (.safetensors)")->required();
-  command->add_option("--test-limit", f.test_limit, "first N test images for top-1 (0: all)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_count_option(command, "--test-limit", f.test_limit, {0, 1'000'000'000, "images"},
+                   "first N test images for top-1 (0: all)");
   command->add_option("--format", f.format, "table, csv or json")->capture_default_str();
 }
 
@@ -185,9 +183,8 @@ void register_prune(CLI::App* optimize) {
       ->capture_default_str()
       ->check(CLI::IsMember({"filter-l1", "synaptic"}));
   auto* prune = c->add_option("--prune", o->prune, "filter-l1 (required): the target scale");
-  auto* sparsity = c->add_option("--sparsity", o->sparsity,
-                                 "synaptic (required): fraction of weights zeroed, 0 to 0.999")
-                       ->check(CLI::Range(0.0, 0.999));
+  auto* sparsity = add_number_option(c, "--sparsity", o->sparsity, {0, 0.999, ""},
+                                     "synaptic (required): fraction of weights zeroed");
   add_train_options(c, o->fine_tune, 2);
   add_output_options(c, o->out);
   c->callback([o, prune, sparsity] {
