@@ -8,7 +8,7 @@
 #include "app_process.hpp"
 #include "data/locate.hpp"
 #include "graph/model_file.hpp"
-#include "optimize/synaptic_pruning.hpp"
+#include "graph/synaptic_pruning.hpp"
 
 namespace qtb {
 using namespace test;

@@ -10,7 +10,7 @@
 #include "engine/reference/reference_backend.hpp"
 #include "engine/sparse/csr_matrix.hpp"
 #include "engine/sparse/sparse_backend.hpp"
-#include "optimize/synaptic_pruning.hpp"
+#include "graph/synaptic_pruning.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {

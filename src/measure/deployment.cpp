@@ -16,9 +16,9 @@
 #include "engine/random_weights.hpp"
 #include "engine/registry.hpp"
 #include "graph/model_file.hpp"
+#include "graph/synaptic_pruning.hpp"
 #include "measure/accuracy.hpp"
 #include "measure/peak_memory.hpp"
-#include "optimize/synaptic_pruning.hpp"
 #include "roofline/roofline.hpp"
 #include "zoo/zoo.hpp"
 

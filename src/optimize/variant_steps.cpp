@@ -9,9 +9,9 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "graph/synaptic_pruning.hpp"
 #include "measure/provenance.hpp"
 #include "optimize/filter_pruning.hpp"
-#include "optimize/synaptic_pruning.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {

@@ -1,6 +1,7 @@
 #pragma once
-// Synaptic (unstructured) pruning: zero the smallest-magnitude weights of every conv and dense
-// layer, so the graph keeps its shape and becomes sparse (paper Sec. 2.2.2, Fig. 1).
+// Synaptic (unstructured) pruning, a graph transform (measure and optimize use it): zero the
+// smallest-magnitude weights of every conv and dense layer, so the graph keeps its shape and
+// becomes sparse (paper Sec. 2.2.2, Fig. 1).
 #include "graph/graph.hpp"
 
 namespace qtb {

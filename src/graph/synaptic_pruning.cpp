@@ -1,4 +1,4 @@
-#include "optimize/synaptic_pruning.hpp"
+#include "graph/synaptic_pruning.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
