@@ -69,10 +69,15 @@ void add_rows(const GroupKey& group, const Variants& variants, OrthoMetric metri
       row.b = b;
       row.c = c;
       row.d = *d;
-      row.p1 = c.value / a->value;
-      row.q1 = b.value / a->value;
-      row.p2 = d->value / b.value;
-      row.q2 = d->value / c.value;
+      // Improvements (paper Fig. 18): new / old for fps, old / new for latency, so a ratio above
+      // 1 means the optimization helped for either metric.
+      const auto improvement = [metric](double before, double after) {
+        return metric == OrthoMetric::Fps ? after / before : before / after;
+      };
+      row.p1 = improvement(a->value, c.value);
+      row.q1 = improvement(a->value, b.value);
+      row.p2 = improvement(b.value, d->value);
+      row.q2 = improvement(c.value, d->value);
       row.p2_over_p1 = row.p2 / row.p1;
       row.q2_over_q1 = row.q2 / row.q1;
       row.d_beats_b_and_c = better(d->value, b.value, metric) && better(d->value, c.value, metric);

@@ -89,8 +89,10 @@ std::string orthogonality_section(const Report& report) {
 <h2>Orthogonality of pruning and quantization (paper Sec. 5.2.6, Table 8)</h2>
 <p>A = unpruned at the platform's highest precision, B = unpruned at a lower precision, C = pruned
 at A's precision, D = C's pruning at B's precision; each figure is the variant's best deployment
-point (highest fps, lowest latency), named under it. p2/p1 = q2/q1 = 1 means pruning and
-quantization combine perfectly.</p>
+point (highest fps, lowest latency), named under it. p1, q1, p2, q2 are improvements, above 1
+when the optimization helps: for fps p1 = C/A, q1 = B/A, p2 = D/B, q2 = D/C; for latency (lower is
+better) p1 = A/C, q1 = A/B, p2 = B/D, q2 = C/D. p2/p1 = q2/q1 = 1 means pruning and quantization
+combine perfectly.</p>
 <div class="qtb-scroll">)" +
          report.orthogonality_table + "</div>\n</section>\n";
 }

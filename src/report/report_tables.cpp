@@ -46,8 +46,9 @@ std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows
   std::string html =
       "<table class=\"qtb-table\" id=\"orthogonality-table\">\n<thead><tr><th>source</th>"
       "<th>topology</th><th>platform</th><th>op mode</th><th>metric</th><th>A (base)</th>"
-      "<th>B (quantized)</th><th>C (pruned)</th><th>D (both)</th><th>p1=C/A</th><th>q1=B/A</th>"
-      "<th>p2=D/B</th><th>q2=D/C</th><th>p2/p1</th><th>q2/q1</th><th>D beats B and C</th>"
+      "<th>B (quantized)</th><th>C (pruned)</th><th>D (both)</th><th>p1 (pruning)</th>"
+      "<th>q1 (quantization)</th><th>p2 (pruning after quantization)</th>"
+      "<th>q2 (quantization after pruning)</th><th>p2/p1 = q2/q1</th><th>D beats B and C</th>"
       "</tr></thead>\n<tbody>\n";
   for (const analytics::OrthogonalityRow& r : rows) {
     const auto task = task_of.find(r.topology);
@@ -55,8 +56,7 @@ std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows
     html += cell(r.source) + cell(r.topology) + cell(r.platform) + cell(r.op_mode) +
             cell(analytics::to_string(r.metric));
     html += figure_cell(r.a) + figure_cell(r.b) + figure_cell(r.c) + figure_cell(r.d);
-    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1, r.q2_over_q1})
-      html += cell(num(v));
+    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1}) html += cell(num(v));
     html += cell(r.d_beats_b_and_c ? "yes" : "no") + "</tr>\n";
   }
   return html + "</tbody></table>\n";
