@@ -23,7 +23,7 @@ PredictionError collect(std::span<const ResultRow> rows, CatalogPredictor* predi
     if (row.predicted_fps && *row.predicted_fps > 0) {
       predicted = row.predicted_fps;
     } else if (predictor) {
-      const CatalogPrediction p = predictor->predict_row(row);
+      const CatalogPrediction& p = predictor->predict_row(row);
       if (p.fps) {
         predicted = p.fps;
         predicted_by = "catalog";

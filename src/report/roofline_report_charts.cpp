@@ -92,7 +92,7 @@ nlohmann::json roofline_spec(const std::string& title, nlohmann::json values) {
         {"tooltip",
          {tip("variant", "variant"), tip("deployment", "deployment point"), tip("source", "source"),
           tip("gops", "measured GOP/s", true), tip("fps", "measured fps", true),
-          tip("oi", "OI [ops/byte]", true), tip("runs_in", "runs in"),
+          tip("oi", "OI [ops/byte]", true), tip("runs_in", "runs in"), tip("storage", "storage"),
           tip("bound", "roofline bound"),
           tip("predicted_fps", "predicted fps (L0, this batch)", true)}}}}};
   spec["layer"] = {roofs, points};
@@ -118,7 +118,7 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
       ++placed.unplaced["no fps"];
       continue;
     }
-    const analytics::CatalogPrediction p = predictor.predict_row(row, row.batch);
+    const analytics::CatalogPrediction& p = predictor.predict_row(row, row.batch);
     if (!p.fps) {
       ++placed.unplaced[p.reason];
       continue;
@@ -129,6 +129,7 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
     d["gops"] = *fps * static_cast<double>(p.ops) / 1e9;
     d["fps"] = *fps;
     d["runs_in"] = std::string(to_string(*p.prediction.carrier));
+    d["storage"] = p.prediction.storage;
     d["bound"] = std::string(to_string(p.prediction.bound));
     d["predicted_fps"] = *p.fps;
     placed.points.push_back(std::move(d));
