@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/error.hpp"
+#include "core/text.hpp"
 #include "report/chart_fields.hpp"
 #include "report/report_tables.hpp"
 
@@ -102,6 +104,19 @@ std::string script(const std::string& label, const std::string& code) {
 }
 
 }  // namespace
+
+void check_report_output(const std::string& output, const std::string& format) {
+  if (format != "html" && format != "svg")
+    throw InputError(
+        fmt::format("unknown report format {} (known: html, svg)", quote_value(format)));
+  if (format != "html") return;
+  const std::string lower = to_lower(output);
+  if (!lower.ends_with(".html") && !lower.ends_with(".htm"))
+    throw InputError(fmt::format(
+        "report output {} must end in .html or .htm (use --format svg for a directory of SVG "
+        "files)",
+        quote_value(output)));
+}
 
 std::string script_safe_json(const nlohmann::json& value) {
   const std::string text = value.dump();
