@@ -127,18 +127,18 @@ TEST(AnalyticsPaper, ParetoMnistAccuracyVsFps) {
   const ParetoPoint* line376 = nullptr;
   std::size_t mnist = 0;
   for (const ParetoPoint& p : points) {
-    if (p.task != "mnist") continue;
+    if (p.task() != "mnist") continue;
     ++mnist;
     if (p.status == ParetoStatus::Frontier) mnist_front.push_back(&p);
-    if (p.platform == "ZCU104-FINN" && p.precision == "W2A2" && p.prune == 1.0 &&
-        p.deployment.streams == 256)
+    if (p.platform() == "ZCU104-FINN" && p.precision() == "W2A2" && p.prune() == 1.0 &&
+        p.deployment().streams == 256)
       line376 = &p;
   }
   EXPECT_EQ(mnist, 406u);
   ASSERT_EQ(mnist_front.size(), 8u);
   const auto on_front = [&](const std::string& platform, double x, double y) {
     return std::any_of(mnist_front.begin(), mnist_front.end(), [&](const ParetoPoint* p) {
-      return p->platform == platform && *p->x == x && *p->y == y;
+      return p->platform() == platform && *p->x == x && *p->y == y;
     });
   };
   EXPECT_TRUE(on_front("NCS2", 621.337, 98.86));

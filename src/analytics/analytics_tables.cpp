@@ -40,10 +40,11 @@ Table pareto_table(std::span<const ParetoPoint> points, NumberStyle style) {
   Table table({"task", "frontier", "status", "x_name", "x", "y_name", "y", "source", "topology",
                "precision", "prune", "platform", "op_mode", "deployment"});
   for (const ParetoPoint& p : points) {
-    table.add_row({p.task, to_string(p.frontier), to_string(p.status), x_name(p.frontier),
-                   num(p.x, style), y_name(p.frontier), num(p.y, style), p.source, p.topology,
-                   p.precision, num(p.prune, style), p.platform, p.deployment.op_mode,
-                   point_name(p.deployment)});
+    const DeploymentPoint deployment = p.deployment();
+    table.add_row({p.task(), to_string(p.frontier), to_string(p.status), x_name(p.frontier),
+                   num(p.x, style), y_name(p.frontier), num(p.y, style), p.source(), p.topology(),
+                   p.precision(), num(p.prune(), style), p.platform(), deployment.op_mode,
+                   point_name(deployment)});
   }
   return table;
 }

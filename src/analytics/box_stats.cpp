@@ -21,10 +21,17 @@ std::optional<double> value_of(const ResultRow& row, BoxMetric metric) {
 // Sort key: precision rank and prune negated so the widest, unpruned variant comes first.
 using GroupKey =
     std::tuple<std::string, std::string, std::string, std::string, int, std::string, double>;
+using PeakKey = std::tuple<std::string, std::string, std::string>;
 
-GroupKey group_key(const ResultRow& row) {
-  return {row.source,    row.topology, row.platform, row.op_mode, -precision_rank(row.precision),
-          row.precision, -row.prune};
+auto group_key_of(const ResultRow& row) {
+  return std::tuple<const std::string&, const std::string&, const std::string&, const std::string&,
+                    int, const std::string&, double>(row.source, row.topology, row.platform,
+                                                     row.op_mode, -precision_rank(row.precision),
+                                                     row.precision, -row.prune);
+}
+
+auto peak_key_of(const ResultRow& row) {
+  return std::tie(row.source, row.topology, row.platform);
 }
 
 Summary scaled(Summary s, double peak) {
@@ -41,20 +48,21 @@ Summary scaled(Summary s, double peak) {
 
 std::vector<BoxStats> box_statistics(std::span<const ResultRow> rows,
                                      std::span<const BoxMetric> metrics) {
+  std::map<GroupKey, std::vector<const ResultRow*>, std::less<>> groups;
+  for (const ResultRow& row : rows)
+    if (is_measurement(row)) find_or_add(groups, group_key_of(row)).push_back(&row);
   std::vector<BoxStats> out;
   for (const BoxMetric metric : metrics) {
-    std::map<GroupKey, std::vector<const ResultRow*>> groups;
-    std::map<std::tuple<std::string, std::string, std::string>, double> peaks;
-    for (const ResultRow& row : rows) {
-      if (!is_measurement(row)) continue;
-      groups[group_key(row)].push_back(&row);
-      if (const auto v = value_of(row, metric)) {
-        double& peak = peaks[{row.source, row.topology, row.platform}];
-        peak = std::max(peak, *v);
-      }
-    }
+    std::map<PeakKey, double, std::less<>> peaks;
+    for (const auto& [key, members] : groups)
+      for (const ResultRow* row : members)
+        if (const auto v = value_of(*row, metric)) {
+          double& peak = find_or_add(peaks, peak_key_of(*row));
+          peak = std::max(peak, *v);
+        }
     for (const auto& [key, members] : groups) {
       std::vector<double> values;
+      values.reserve(members.size());
       std::size_t missing = 0;
       for (const ResultRow* row : members) {
         if (const auto v = value_of(*row, metric)) {
@@ -63,7 +71,7 @@ std::vector<BoxStats> box_statistics(std::span<const ResultRow> rows,
           ++missing;
         }
       }
-      const auto summary = summarize(values);
+      const auto summary = summarize(std::move(values));
       if (!summary) continue;
       const ResultRow& first = *members.front();
       BoxStats box;
@@ -75,7 +83,7 @@ std::vector<BoxStats> box_statistics(std::span<const ResultRow> rows,
       box.prune = first.prune;
       box.metric = metric;
       box.absolute = *summary;
-      box.peak = peaks.at({first.source, first.topology, first.platform});
+      box.peak = peaks.find(peak_key_of(first))->second;
       box.normalised = scaled(*summary, box.peak);
       box.missing = missing;
       out.push_back(std::move(box));

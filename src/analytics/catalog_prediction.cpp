@@ -40,11 +40,13 @@ const CatalogPredictor::Variant& CatalogPredictor::variant(const std::string& to
 
 const CatalogPrediction& CatalogPredictor::predict_row(const ResultRow& row,
                                                        std::int64_t weights_batch) {
-  Key key{row.platform,  row.op_mode, row.topology, row.prune,
+  const std::tuple<const std::string&, const std::string&, const std::string&, double,
+                   const std::string&, const std::string&, std::int64_t>
+      key{row.platform,  row.op_mode, row.topology, row.prune,
           row.precision, row.backend, weights_batch};
   const auto found = predictions_.find(key);
   if (found != predictions_.end()) return found->second;
-  return predictions_.emplace(std::move(key), compute(row, weights_batch)).first->second;
+  return predictions_.emplace(Key(key), compute(row, weights_batch)).first->second;
 }
 
 CatalogPrediction CatalogPredictor::compute(const ResultRow& row, std::int64_t weights_batch) {

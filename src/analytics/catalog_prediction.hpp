@@ -55,7 +55,7 @@ class CatalogPredictor {
   mutable std::unordered_map<std::string, const Platform*> platforms_;  // by the rows' spelling
   std::map<std::pair<std::string, double>, Variant> graphs_;
   std::map<std::tuple<std::string, double, std::string, std::int64_t>, NetworkCost> costs_;
-  std::map<Key, CatalogPrediction> predictions_;
+  std::map<Key, CatalogPrediction, std::less<>> predictions_;  // looked up without copies
 };
 
 }  // namespace qtb::analytics

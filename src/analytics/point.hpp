@@ -34,6 +34,16 @@ std::optional<double> latency_ms_of(const ResultRow& row);  // latency_compute_m
 // fps per watt of full (loaded) power; empty without fps or without a positive power figure.
 std::optional<double> fps_per_w_of(const ResultRow& row);
 
+// The value of `key` in a map that compares transparently (std::less<>), inserted default-made
+// when absent: a row is looked up by a tuple of references to its own fields, and its key is
+// copied only when it starts a new group.
+template <typename Map, typename Key>
+typename Map::mapped_type& find_or_add(Map& map, const Key& key) {
+  const auto found = map.find(key);
+  if (found != map.end()) return found->second;
+  return map.emplace(key, typename Map::mapped_type{}).first->second;
+}
+
 // Orders precisions from widest to narrowest: total bit width of weights and activations, a float
 // type above an integer type of the same width. Returns a larger number for a wider precision.
 int precision_rank(const std::string& precision);

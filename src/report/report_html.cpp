@@ -118,17 +118,20 @@ void check_report_output(const std::string& output, const std::string& format) {
         quote_value(output)));
 }
 
-std::string script_safe_json(const nlohmann::json& value) {
-  const std::string text = value.dump();
+std::string script_safe_text(const std::string& json_text) {
   std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
+  out.reserve(json_text.size() + json_text.size() / 64);
+  for (const char c : json_text) {
     if (c == '<')
       out += "\\u003c";
     else
       out += c;
   }
   return out;
+}
+
+std::string script_safe_json(const nlohmann::json& value) {
+  return script_safe_text(value.dump());
 }
 
 std::string render_report_html(const Report& report, const VegaScripts& scripts,
@@ -180,10 +183,16 @@ std::string render_report_html(const Report& report, const VegaScripts& scripts,
       "<details><summary>licence texts</summary><pre>" +
       html_escape(scripts.license) + "</pre></details>\n</footer>\n";
 
-  nlohmann::json specs = nlohmann::json::array();
-  for (const ReportChart& chart : report.charts)
-    specs.push_back({{"id", chart.id}, {"section", chart.section}, {"spec", chart.spec}});
-  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_json(specs) +
+  // [{"id": ..., "section": ..., "spec": ...}, ...], written chart by chart rather than copied
+  // into one document first (a spec can inline thousands of points).
+  std::string specs = "[";
+  for (const ReportChart& chart : report.charts) {
+    std::string entry = nlohmann::json{{"id", chart.id}, {"section", chart.section}}.dump();
+    entry.pop_back();  // the closing brace: "spec" (last in key order) follows
+    specs += (specs.size() > 1 ? "," : "") + entry + ",\"spec\":" + chart.spec.dump() + "}";
+  }
+  specs += "]";
+  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_text(specs) +
           "</script>\n";
   html += "<script type=\"application/json\" id=\"qtb-points\">" + script_safe_json(report.points) +
           "</script>\n";

@@ -19,5 +19,7 @@ void check_report_output(const std::string& output, const std::string& format);
 
 // JSON that is safe inside <script>: every '<' written as \u003c, so no "</script>" can end it.
 std::string script_safe_json(const nlohmann::json& value);
+// The same for JSON already written as text.
+std::string script_safe_text(const std::string& json_text);
 
 }  // namespace qtb

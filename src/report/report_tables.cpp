@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <tuple>
 
 #include "core/text.hpp"
 #include "report/chart_fields.hpp"
@@ -66,9 +67,12 @@ std::string theory_summary_html(const analytics::PredictionError& error) {
   if (error.platforms.empty())
     return "<p class=\"empty\">No measured point in the selection has a roofline prediction.</p>\n";
   // Which kinds of prediction each (source, platform) summary rests on.
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> predicted_by;
-  for (const analytics::PredictionPoint& p : error.points)
-    predicted_by[{p.source, p.platform}].insert(p.predicted_by);
+  std::map<std::tuple<std::string, std::string>, std::set<std::string, std::less<>>, std::less<>>
+      predicted_by;
+  for (const analytics::PredictionPoint& p : error.points) {
+    auto& kinds = analytics::find_or_add(predicted_by, std::tie(p.source(), p.platform()));
+    if (!kinds.contains(p.predicted_by)) kinds.emplace(p.predicted_by);
+  }
   std::string html =
       "<table class=\"qtb-table\" id=\"theory-table\">\n<thead><tr><th>source</th>"
       "<th>platform</th><th>points</th><th>min</th><th>q1</th><th>median</th><th>q3</th>"
@@ -79,7 +83,7 @@ std::string theory_summary_html(const analytics::PredictionError& error) {
     for (const double v : {s.ratio.min, s.ratio.q1, s.ratio.median, s.ratio.q3, s.ratio.max})
       html += cell(num(v));
     std::string by;
-    for (const std::string& k : predicted_by[{s.source, s.platform}])
+    for (const std::string& k : predicted_by.find(std::tie(s.source, s.platform))->second)
       by += (by.empty() ? "" : ", ") + k;
     html += cell(by) + "</tr>\n";
   }
