@@ -1,7 +1,7 @@
 // Every analysis and the report on many synthetic result rows: seconds and peak memory of each
 // step (docs/performance.md, "Analyses and report at scale").
 //
-//   build/bench/qutibench_analytics_scale [--rows 1000000] [--seed 1]
+//   build/bench/qutibench_analytics_scale [--rows 1000000] [--seed 1] [--only STEP]
 //
 // The rows spread over the zoo's five topologies (with their tasks), the catalog's platforms and
 // their op modes plus a probed-style host, seven precisions, the paper's four pruning scales and
@@ -142,8 +142,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Steps whose name contains this (all when empty; generation always runs).
+std::string only;
+
 // Runs `step`, printing its time and the peak memory it added.
 void measure(const std::string& name, const std::function<std::string()>& step) {
+  if (!only.empty() && name.find(only) == std::string::npos && !name.starts_with("generate"))
+    return;
   malloc_trim(0);
   const bool reset = reset_peak_memory();
   const std::int64_t before = peak_memory_bytes().value_or(0);
@@ -162,6 +167,7 @@ int run(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--rows") == 0) count = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--seed") == 0) seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
   }
   std::vector<Platform> catalog = load_catalog(data_dir() / "platforms");
   HostProbe probe;

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analytics/point.hpp"
 #include "cost/cost.hpp"
 #include "measure/result_row.hpp"
 #include "platform/platform.hpp"
@@ -55,7 +56,8 @@ class CatalogPredictor {
   mutable std::unordered_map<std::string, const Platform*> platforms_;  // by the rows' spelling
   std::map<std::pair<std::string, double>, Variant> graphs_;
   std::map<std::tuple<std::string, double, std::string, std::int64_t>, NetworkCost> costs_;
-  std::map<Key, CatalogPrediction, std::less<>> predictions_;  // looked up without copies
+  // Looked up by the row's own fields, without copies; values stay put when the table grows.
+  std::unordered_map<Key, CatalogPrediction, TupleHash, std::equal_to<>> predictions_;
 };
 
 }  // namespace qtb::analytics

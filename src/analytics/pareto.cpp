@@ -137,12 +137,17 @@ std::vector<ParetoPoint> pareto_frontiers(std::span<const ResultRow* const> rows
   std::vector<ParetoPoint> out;
   out.reserve(total * frontiers.size());
   for (const std::string& task : tasks) {
-    for (const Frontier frontier : frontiers) {
-      const std::size_t first = out.size();
-      for (const ResultRow* row : by_task[task])
-        out.push_back({row, frontier, x_of(*row, frontier), y_of(*row, frontier)});
-      mark(std::span(out).subspan(first), frontier);
-    }
+    // One pass over the task's rows fills every frontier's block (rows are large: reading each
+    // once matters at a million).
+    const std::vector<const ResultRow*>& group = by_task[task];
+    const std::size_t first = out.size(), n = group.size();
+    out.resize(first + n * frontiers.size());
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t f = 0; f < frontiers.size(); ++f)
+        out[first + f * n + i] = {group[i], frontiers[f], x_of(*group[i], frontiers[f]),
+                                  y_of(*group[i], frontiers[f])};
+    for (std::size_t f = 0; f < frontiers.size(); ++f)
+      mark(std::span(out).subspan(first + f * n, n), frontiers[f]);
   }
   return out;
 }

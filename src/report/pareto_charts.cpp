@@ -18,16 +18,14 @@ using analytics::Frontier;
 using analytics::ParetoPoint;
 using analytics::ParetoStatus;
 
-// Frontiers within each source (see the header), concatenated; the points refer to `rows`.
-std::vector<ParetoPoint> frontiers_per_source(std::span<const ResultRow* const> rows,
-                                              std::span<const Frontier> frontiers) {
+// Frontiers within each source (see the header), one list per source; the points refer to `rows`.
+std::vector<std::vector<ParetoPoint>> frontiers_per_source(std::span<const ResultRow* const> rows,
+                                                           std::span<const Frontier> frontiers) {
   std::map<std::string, std::vector<const ResultRow*>> by_source;
   for (const ResultRow* row : rows) by_source[row->source].push_back(row);
-  std::vector<ParetoPoint> out;
-  for (const auto& [source, group] : by_source) {
-    auto points = analytics::pareto_frontiers(std::span<const ResultRow* const>(group), frontiers);
-    out.insert(out.end(), points.begin(), points.end());
-  }
+  std::vector<std::vector<ParetoPoint>> out;
+  for (const auto& [source, group] : by_source)
+    out.push_back(analytics::pareto_frontiers(std::span<const ResultRow* const>(group), frontiers));
   return out;
 }
 
@@ -185,21 +183,23 @@ std::vector<ReportChart> accuracy_pareto_charts(std::span<const ResultRow> rows,
   const std::vector<Frontier> frontiers{Frontier::AccuracyVsFps, Frontier::AccuracyVsFpsPerW,
                                         Frontier::AccuracyVsLatency};
   const std::vector<const ResultRow*> all = addresses(rows);
-  const auto points = frontiers_per_source(all, frontiers);
-  // The points come in runs of one (source, task, frontier): one map lookup per run.
+  const auto per_source = frontiers_per_source(all, frontiers);
+  // A source's points come in runs of one (task, frontier): one map lookup per run.
   std::map<std::tuple<std::string, Frontier>, std::vector<const ParetoPoint*>, std::less<>>
       by_chart;
   std::set<std::string> tasks;
-  for (std::size_t begin = 0; begin < points.size();) {
-    const ParetoPoint& first = points[begin];
-    std::size_t end = begin + 1;
-    while (end < points.size() && points[end].frontier == first.frontier &&
-           points[end].task() == first.task() && points[end].source() == first.source())
-      ++end;
-    auto& chart = analytics::find_or_add(by_chart, std::tie(first.task(), first.frontier));
-    for (std::size_t i = begin; i < end; ++i) chart.push_back(&points[i]);
-    tasks.insert(first.task());
-    begin = end;
+  for (const std::vector<ParetoPoint>& points : per_source) {
+    for (std::size_t begin = 0; begin < points.size();) {
+      const ParetoPoint& first = points[begin];
+      std::size_t end = begin + 1;
+      while (end < points.size() && points[end].frontier == first.frontier &&
+             points[end].task() == first.task())
+        ++end;
+      auto& chart = analytics::find_or_add(by_chart, std::tie(first.task(), first.frontier));
+      for (std::size_t i = begin; i < end; ++i) chart.push_back(&points[i]);
+      tasks.insert(first.task());
+      begin = end;
+    }
   }
   std::vector<ReportChart> charts;
   for (const std::string& task : tasks_in_order(std::move(tasks))) {
@@ -232,10 +232,10 @@ std::vector<ReportChart> latency_throughput_charts(std::span<const ResultRow> ro
   const std::vector<Frontier> frontier{Frontier::LatencyVsFps};
   std::vector<ReportChart> charts;
   for (const auto& [platform, group] : by_platform) {
-    const auto points = frontiers_per_source(group, frontier);
+    const auto per_source = frontiers_per_source(group, frontier);
     std::vector<const ParetoPoint*> all;
-    all.reserve(points.size());
-    for (const ParetoPoint& p : points) all.push_back(&p);
+    for (const std::vector<ParetoPoint>& points : per_source)
+      for (const ParetoPoint& p : points) all.push_back(&p);
     const Drawn drawn = drawn_points(all);
     if (drawn.points.empty()) continue;
     nlohmann::json values = nlohmann::json::array();
