@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "analytics/box_stats.hpp"
@@ -24,10 +25,11 @@ const std::vector<ResultRow>& paper_rows() {
 
 const OrthogonalityRow* find_row(const std::vector<OrthogonalityRow>& rows, const std::string& topo,
                                  const std::string& platform, OrthoMetric metric,
-                                 const std::string& b_precision, double prune) {
+                                 const std::string& b_precision, double prune,
+                                 const std::string& op_mode = "default") {
   for (const OrthogonalityRow& r : rows)
-    if (r.topology == topo && r.platform == platform && r.metric == metric &&
-        r.b.precision == b_precision && r.c.prune == prune)
+    if (r.topology == topo && r.platform == platform && r.op_mode == op_mode &&
+        r.metric == metric && r.b.precision == b_precision && r.c.prune == prune)
       return &r;
   return nullptr;
 }
@@ -65,8 +67,10 @@ TEST(AnalyticsPaper, OrthogonalityCnvFinnFps) {
 
 // The same variants by lowest latency (lat-comp), all at streams 1:
 //   A line 775: 4.874   B line 732: 1.299   C line 764: 0.507   D line 722: 0.27
-// p1 = 0.507/4.874 = 0.10402  q1 = 1.299/4.874 = 0.26652  p2 = 0.27/1.299 = 0.20785
-// q2 = 0.27/0.507 = 0.53254; D is lower than B and C.
+// Lower latency is better, so the improvements are old / new (paper Fig. 18):
+// p1 = A/C = 4.874/0.507 = 9.61341  q1 = A/B = 4.874/1.299 = 3.75212  p2 = B/D = 1.299/0.27
+// = 4.81111 q2 = C/D = 0.507/0.27 = 1.87778; p2/p1 = q2/q1 = (1.299 x 0.507)/(4.874 x 0.27) =
+// 0.50046; D is lower than B and C.
 TEST(AnalyticsPaper, OrthogonalityCnvFinnLatency) {
   const auto rows = orthogonality(paper_rows());
   const OrthogonalityRow* r =
@@ -77,10 +81,36 @@ TEST(AnalyticsPaper, OrthogonalityCnvFinnLatency) {
   EXPECT_DOUBLE_EQ(r->c.value, 0.507);
   EXPECT_DOUBLE_EQ(r->d.value, 0.27);
   for (const VariantFigure* f : {&r->a, &r->b, &r->c, &r->d}) EXPECT_EQ(f->deployment.streams, 1);
-  EXPECT_NEAR(r->p1, 0.10402, 1e-5);
-  EXPECT_NEAR(r->q1, 0.26652, 1e-5);
-  EXPECT_NEAR(r->p2, 0.20785, 1e-5);
-  EXPECT_NEAR(r->q2, 0.53254, 1e-5);
+  EXPECT_NEAR(r->p1, 9.61341, 1e-5);
+  EXPECT_NEAR(r->q1, 3.75212, 1e-5);
+  EXPECT_NEAR(r->p2, 4.81111, 1e-5);
+  EXPECT_NEAR(r->q2, 1.87778, 1e-5);
+  EXPECT_NEAR(r->p2_over_p1, 0.50046, 1e-5);
+  EXPECT_NEAR(r->q2_over_q1, 0.50046, 1e-5);
+  EXPECT_TRUE(r->d_beats_b_and_c);
+}
+
+// cnv on TX2 maxn, FP32 (A, C) and FP16 (B, D), lowest lat-comp, all at batch 1:
+//   A FP32 100 %: line 608, 1.68794   B FP16 100 %: line 512, 1.12055
+//   C FP32  50 %: line 584, 0.64925   D FP16  50 %: line 488, 0.526068
+// p1 = A/C = 1.68794/0.64925 = 2.59983 (the 1.6879/0.6493 = 2.600)
+// q1 = A/B = 1.68794/1.12055 = 1.50635  p2 = B/D = 1.12055/0.526068 = 2.13005
+// q2 = C/D = 0.64925/0.526068 = 1.23416; all above 1: both optimizations cut latency.
+TEST(AnalyticsPaper, OrthogonalityCnvTx2LatencyImprovements) {
+  const auto rows = orthogonality(paper_rows());
+  const OrthogonalityRow* r =
+      find_row(rows, "cnv", "TX2", OrthoMetric::LatencyMs, "FP16", 0.5, "maxn");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->op_mode, "maxn");
+  EXPECT_EQ(r->a.precision, "FP32");
+  EXPECT_DOUBLE_EQ(r->a.value, 1.6879400000000002);
+  EXPECT_DOUBLE_EQ(r->c.value, 0.64925);
+  EXPECT_EQ(r->a.deployment.batch, 1);
+  EXPECT_EQ(std::round(r->p1 * 1000) / 1000, 2.600);
+  EXPECT_NEAR(r->p1, 2.59983, 1e-5);
+  EXPECT_NEAR(r->q1, 1.50635, 1e-5);
+  EXPECT_NEAR(r->p2, 2.13005, 1e-5);
+  EXPECT_NEAR(r->q2, 1.23416, 1e-5);
   EXPECT_TRUE(r->d_beats_b_and_c);
 }
 
@@ -97,18 +127,18 @@ TEST(AnalyticsPaper, ParetoMnistAccuracyVsFps) {
   const ParetoPoint* line376 = nullptr;
   std::size_t mnist = 0;
   for (const ParetoPoint& p : points) {
-    if (p.task != "mnist") continue;
+    if (p.task() != "mnist") continue;
     ++mnist;
     if (p.status == ParetoStatus::Frontier) mnist_front.push_back(&p);
-    if (p.platform == "ZCU104-FINN" && p.precision == "W2A2" && p.prune == 1.0 &&
-        p.deployment.streams == 256)
+    if (p.platform() == "ZCU104-FINN" && p.precision() == "W2A2" && p.prune() == 1.0 &&
+        p.deployment().streams == 256)
       line376 = &p;
   }
   EXPECT_EQ(mnist, 406u);
   ASSERT_EQ(mnist_front.size(), 8u);
   const auto on_front = [&](const std::string& platform, double x, double y) {
     return std::any_of(mnist_front.begin(), mnist_front.end(), [&](const ParetoPoint* p) {
-      return p->platform == platform && *p->x == x && *p->y == y;
+      return p->platform() == platform && *p->x == x && *p->y == y;
     });
   };
   EXPECT_TRUE(on_front("NCS2", 621.337, 98.86));

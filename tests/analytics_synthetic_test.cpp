@@ -137,6 +137,11 @@ TEST(AnalyticsOrthogonality, OneRowPerExistingPair) {
   const OrthogonalityRow& lat = result[1];
   EXPECT_EQ(lat.metric, OrthoMetric::LatencyMs);
   EXPECT_DOUBLE_EQ(lat.a.value, 10.0);  // lowest latency: batch 1 at 100 fps
+  // Latency A 10 ms, B 3.33, C 5, D 1.67: improvements old/new, the same as the fps ones here.
+  EXPECT_DOUBLE_EQ(lat.p1, 2.0);
+  EXPECT_DOUBLE_EQ(lat.q1, 3.0);
+  EXPECT_NEAR(lat.p2, 2.0, 1e-12);
+  EXPECT_NEAR(lat.q2, 3.0, 1e-12);
   EXPECT_TRUE(lat.d_beats_b_and_c);
 }
 

@@ -76,10 +76,10 @@ TEST_F(ReportTheory, StoredPredictionsWinAndGapsAreCounted) {
   for (const auto& p : error.points) {
     if (p.predicted_by == "stored") {
       ++stored;
-      EXPECT_EQ(p.source, "ours");
+      EXPECT_EQ(p.source(), "ours");
     } else {
       ++from_catalog;
-      EXPECT_EQ(p.source, "paper");
+      EXPECT_EQ(p.source(), "paper");
     }
   }
   EXPECT_EQ(stored, 2u);

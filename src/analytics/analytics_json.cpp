@@ -33,19 +33,19 @@ nlohmann::json to_json(const DeploymentPoint& point) {
 nlohmann::json to_json(std::span<const ParetoPoint> points) {
   nlohmann::json rows = nlohmann::json::array();
   for (const ParetoPoint& p : points) {
-    rows.push_back({{"task", p.task},
+    rows.push_back({{"task", p.task()},
                     {"frontier", to_string(p.frontier)},
                     {"x_name", x_name(p.frontier)},
                     {"y_name", y_name(p.frontier)},
                     {"x", optional_number(p.x)},
                     {"y", optional_number(p.y)},
                     {"status", to_string(p.status)},
-                    {"topology", p.topology},
-                    {"precision", p.precision},
-                    {"prune", p.prune},
-                    {"platform", p.platform},
-                    {"source", p.source},
-                    {"deployment", to_json(p.deployment)}});
+                    {"topology", p.topology()},
+                    {"precision", p.precision()},
+                    {"prune", p.prune()},
+                    {"platform", p.platform()},
+                    {"source", p.source()},
+                    {"deployment", to_json(p.deployment())}});
   }
   return {{"analysis", "pareto"}, {"rows", rows}};
 }
@@ -117,12 +117,12 @@ nlohmann::json to_json(std::span<const SpeedupPoint> points) {
 nlohmann::json to_json(const PredictionError& error) {
   nlohmann::json points = nlohmann::json::array();
   for (const PredictionPoint& p : error.points) {
-    points.push_back({{"source", p.source},
-                      {"topology", p.topology},
-                      {"platform", p.platform},
-                      {"precision", p.precision},
-                      {"prune", p.prune},
-                      {"deployment", to_json(p.deployment)},
+    points.push_back({{"source", p.source()},
+                      {"topology", p.topology()},
+                      {"platform", p.platform()},
+                      {"precision", p.precision()},
+                      {"prune", p.prune()},
+                      {"deployment", to_json(p.deployment())},
                       {"measured_fps", p.measured_fps},
                       {"predicted_fps", p.predicted_fps},
                       {"ratio", p.ratio},

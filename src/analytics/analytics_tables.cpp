@@ -40,10 +40,11 @@ Table pareto_table(std::span<const ParetoPoint> points, NumberStyle style) {
   Table table({"task", "frontier", "status", "x_name", "x", "y_name", "y", "source", "topology",
                "precision", "prune", "platform", "op_mode", "deployment"});
   for (const ParetoPoint& p : points) {
-    table.add_row({p.task, to_string(p.frontier), to_string(p.status), x_name(p.frontier),
-                   num(p.x, style), y_name(p.frontier), num(p.y, style), p.source, p.topology,
-                   p.precision, num(p.prune, style), p.platform, p.deployment.op_mode,
-                   point_name(p.deployment)});
+    const DeploymentPoint deployment = p.deployment();
+    table.add_row({p.task(), to_string(p.frontier), to_string(p.status), x_name(p.frontier),
+                   num(p.x, style), y_name(p.frontier), num(p.y, style), p.source(), p.topology(),
+                   p.precision(), num(p.prune(), style), p.platform(), deployment.op_mode,
+                   point_name(deployment)});
   }
   return table;
 }
@@ -76,7 +77,8 @@ Table orthogonality_table(std::span<const OrthogonalityRow> rows, NumberStyle st
   for (const char* v : {"a", "b", "c", "d"})
     for (const char* f : {"precision", "prune", "value", "point"})
       header.push_back(fmt::format("{}_{}", v, f));
-  for (const char* f : {"p1", "q1", "p2", "q2", "p2_over_p1", "q2_over_q1", "d_beats_b_and_c"})
+  // q2_over_q1 always equals p2_over_p1 (both are AD/BC or its inverse); JSON keeps both keys.
+  for (const char* f : {"p1", "q1", "p2", "q2", "p2_over_p1", "d_beats_b_and_c"})
     header.emplace_back(f);
   Table table(std::move(header));
   for (const OrthogonalityRow& r : rows) {
@@ -88,8 +90,7 @@ Table orthogonality_table(std::span<const OrthogonalityRow> rows, NumberStyle st
       cells.push_back(num(f->value, style));
       cells.push_back(point_name(f->deployment));
     }
-    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1, r.q2_over_q1})
-      cells.push_back(num(v, style));
+    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1}) cells.push_back(num(v, style));
     cells.emplace_back(r.d_beats_b_and_c ? "true" : "false");
     table.add_row(std::move(cells));
   }

@@ -12,9 +12,16 @@ namespace qtb::analytics {
 CatalogPredictor::CatalogPredictor(std::span<const Platform> catalog) : catalog_(catalog) {}
 
 const Platform* CatalogPredictor::find_platform(const std::string& name) const {
+  const auto cached = platforms_.find(name);
+  if (cached != platforms_.end()) return cached->second;
+  const Platform* found = nullptr;
   for (const Platform& p : catalog_)
-    if (to_lower(p.name) == to_lower(name)) return &p;
-  return nullptr;
+    if (to_lower(p.name) == to_lower(name)) {
+      found = &p;
+      break;
+    }
+  platforms_.emplace(name, found);
+  return found;
 }
 
 const CatalogPredictor::Variant& CatalogPredictor::variant(const std::string& topology,
@@ -31,7 +38,18 @@ const CatalogPredictor::Variant& CatalogPredictor::variant(const std::string& to
   return graphs_.emplace(key, std::move(v)).first->second;
 }
 
-CatalogPrediction CatalogPredictor::predict_row(const ResultRow& row, std::int64_t weights_batch) {
+const CatalogPrediction& CatalogPredictor::predict_row(const ResultRow& row,
+                                                       std::int64_t weights_batch) {
+  const std::tuple<const std::string&, const std::string&, const std::string&, double,
+                   const std::string&, const std::string&, std::int64_t>
+      key{row.platform,  row.op_mode, row.topology, row.prune,
+          row.precision, row.backend, weights_batch};
+  const auto found = predictions_.find(key);
+  if (found != predictions_.end()) return found->second;
+  return predictions_.emplace(Key(key), compute(row, weights_batch)).first->second;
+}
+
+CatalogPrediction CatalogPredictor::compute(const ResultRow& row, std::int64_t weights_batch) {
   CatalogPrediction out;
   const Platform* platform = find_platform(row.platform);
   if (!platform) {
@@ -57,7 +75,7 @@ CatalogPrediction CatalogPredictor::predict_row(const ResultRow& row, std::int64
                .first;
   }
   out.ops = cost->second.ops;
-  out.prediction = predict(*v.graph, cost->second, *platform, *mode);
+  out.prediction = predict(*v.graph, cost->second, *platform, *mode, row.backend);
   if (!out.prediction.supported) {
     out.reason = out.prediction.reason;
     return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace qtb::analytics {
 
@@ -15,7 +16,7 @@ namespace {
 using GroupKey = std::tuple<std::string, std::string, std::string, std::string>;
 // (-precision rank, precision, -prune): iterating the map visits the widest, least pruned first.
 using VariantKey = std::tuple<int, std::string, double>;
-using Variants = std::map<VariantKey, VariantFigure>;
+using Variants = std::map<VariantKey, VariantFigure, std::less<>>;
 
 std::optional<double> value_of(const ResultRow& row, OrthoMetric metric) {
   return metric == OrthoMetric::Fps ? fps_of(row) : latency_ms_of(row);
@@ -27,17 +28,22 @@ bool better(double candidate, double incumbent, OrthoMetric metric) {
 
 // The best deployment point of every variant of every group; strict improvement keeps the first
 // stored row on ties.
-std::map<GroupKey, Variants> best_points(std::span<const ResultRow> rows, OrthoMetric metric) {
-  std::map<GroupKey, Variants> groups;
+std::map<GroupKey, Variants, std::less<>> best_points(std::span<const ResultRow> rows,
+                                                      OrthoMetric metric) {
+  std::map<GroupKey, Variants, std::less<>> groups;
   for (const ResultRow& row : rows) {
     if (!is_measurement(row)) continue;
     const auto value = value_of(row, metric);
     if (!value) continue;
-    Variants& variants = groups[{row.source, row.topology, row.platform, row.op_mode}];
-    const VariantKey key{-precision_rank(row.precision), row.precision, -row.prune};
+    Variants& variants =
+        find_or_add(groups, std::tie(row.source, row.topology, row.platform, row.op_mode));
+    const std::tuple<int, const std::string&, double> key{-precision_rank(row.precision),
+                                                          row.precision, -row.prune};
     const auto it = variants.find(key);
-    if (it == variants.end() || better(*value, it->second.value, metric))
-      variants[key] = {row.precision, row.prune, *value, deployment_of(row)};
+    if (it == variants.end())
+      variants.emplace(key, VariantFigure{row.precision, row.prune, *value, deployment_of(row)});
+    else if (better(*value, it->second.value, metric))
+      it->second = {row.precision, row.prune, *value, deployment_of(row)};
   }
   return groups;
 }
@@ -53,7 +59,8 @@ void add_rows(const GroupKey& group, const Variants& variants, OrthoMetric metri
     }
   if (a == nullptr) return;
   const auto find = [&](const std::string& precision, double prune) -> const VariantFigure* {
-    const auto it = variants.find({-precision_rank(precision), precision, -prune});
+    const auto it = variants.find(
+        std::tuple<int, const std::string&, double>(-precision_rank(precision), precision, -prune));
     return it == variants.end() ? nullptr : &it->second;
   };
   for (const auto& [b_key, b] : variants) {
@@ -69,10 +76,15 @@ void add_rows(const GroupKey& group, const Variants& variants, OrthoMetric metri
       row.b = b;
       row.c = c;
       row.d = *d;
-      row.p1 = c.value / a->value;
-      row.q1 = b.value / a->value;
-      row.p2 = d->value / b.value;
-      row.q2 = d->value / c.value;
+      // Improvements (paper Fig. 18): new / old for fps, old / new for latency, so a ratio above
+      // 1 means the optimization helped for either metric.
+      const auto improvement = [metric](double before, double after) {
+        return metric == OrthoMetric::Fps ? after / before : before / after;
+      };
+      row.p1 = improvement(a->value, c.value);
+      row.q1 = improvement(a->value, b.value);
+      row.p2 = improvement(b.value, d->value);
+      row.q2 = improvement(c.value, d->value);
       row.p2_over_p1 = row.p2 / row.p1;
       row.q2_over_q1 = row.q2 / row.q1;
       row.d_beats_b_and_c = better(d->value, b.value, metric) && better(d->value, c.value, metric);

@@ -5,10 +5,13 @@
 //   B = unpruned at a lower precision,  C = pruned at A's precision,  D = C's pruning at B's
 //   precision;
 // one row per (B's precision, C's pruning) for which A, B, C and D all have the figure.
-//   p1 = C/A, q1 = B/A, p2 = D/B, q2 = D/C, p2_over_p1, q2_over_q1,
+// p1, q1 (first-degree) and p2, q2 (second-degree) are the paper's improvements, above 1 when the
+// optimization helps:
+//   fps:     p1 = C/A, q1 = B/A, p2 = D/B, q2 = D/C   (higher is better)
+//   latency: p1 = A/C, q1 = A/B, p2 = B/D, q2 = C/D   (lower is better)
+// p2_over_p1 and q2_over_q1 (always equal: both are AD/BC for fps, BC/AD for latency) are 1 when
+// pruning and quantization are perfectly orthogonal;
 //   d_beats_b_and_c: D strictly better than both B and C (higher fps, lower latency).
-// Ratios are taken as written for both metrics, so for latency an improvement is a ratio below 1;
-// p2/p1 = q2/q1 = 1 means perfectly orthogonal either way.
 // Each variant's figure is its best deployment point: the highest fps, or the lowest latency, over
 // every batch/threads/streams/backend row; on equal figures the first stored row is named.
 #include <span>

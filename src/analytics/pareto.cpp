@@ -1,5 +1,8 @@
 #include "analytics/pareto.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 namespace qtb::analytics {
@@ -80,63 +83,81 @@ bool y_lower_is_better(Frontier frontier) {
   return frontier == Frontier::LatencyVsFps;
 }
 
-// Marks the points of one (task, frontier) group. Quadratic, which is fine for the paper's few
-// hundred points per task and keeps the rule obvious.
-void mark(std::vector<ParetoPoint>& points, Frontier frontier) {
+// Marks the points of one (task, frontier) group. Sorted by x then y, best first, a point is
+// dominated exactly when a point of strictly better x has a y at least as good (the best y seen
+// before its run of equal x) or a point of equal x has a strictly better y (the run's first y).
+void mark(std::span<ParetoPoint> points, Frontier frontier) {
   const double sx = x_lower_is_better(frontier) ? -1.0 : 1.0;
   const double sy = y_lower_is_better(frontier) ? -1.0 : 1.0;
+  struct Goodness {
+    double x, y;
+    ParetoPoint* point;
+  };
+  std::vector<Goodness> ranked;
+  ranked.reserve(points.size());
   for (ParetoPoint& p : points) {
-    if (!p.x || !p.y) {
+    if (!p.x || !p.y || std::isnan(*p.x) || std::isnan(*p.y)) {
       p.status = ParetoStatus::Missing;
       continue;
     }
-    p.status = ParetoStatus::Frontier;
-    for (const ParetoPoint& q : points) {
-      if (!q.x || !q.y) continue;
-      const double px = sx * *p.x, py = sy * *p.y, qx = sx * *q.x, qy = sy * *q.y;
-      if (qx >= px && qy >= py && (qx > px || qy > py)) {
-        p.status = ParetoStatus::Dominated;
-        break;
-      }
+    ranked.push_back({sx * *p.x, sy * *p.y, &p});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Goodness& a, const Goodness& b) {
+    return a.x != b.x ? a.x > b.x : a.y > b.y;
+  });
+  double best_y_of_better_x = -std::numeric_limits<double>::infinity();
+  for (std::size_t begin = 0; begin < ranked.size();) {
+    std::size_t end = begin;
+    while (end < ranked.size() && ranked[end].x == ranked[begin].x) ++end;
+    const double run_best_y = ranked[begin].y;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double y = ranked[i].y;
+      const bool dominated = best_y_of_better_x >= y || run_best_y > y;
+      ranked[i].point->status = dominated ? ParetoStatus::Dominated : ParetoStatus::Frontier;
     }
+    best_y_of_better_x = std::max(best_y_of_better_x, run_best_y);
+    begin = end;
   }
 }
 
 }  // namespace
 
-std::vector<ParetoPoint> pareto_frontiers(std::span<const ResultRow> rows,
+std::vector<ParetoPoint> pareto_frontiers(std::span<const ResultRow* const> rows,
                                           std::span<const Frontier> frontiers) {
   std::vector<std::string> tasks;
   std::map<std::string, std::vector<const ResultRow*>> by_task;
-  for (const ResultRow& row : rows) {
-    if (!is_measurement(row)) continue;
-    auto& group = by_task[row.dataset];
-    if (group.empty()) tasks.push_back(row.dataset);
-    group.push_back(&row);
+  for (const ResultRow* row : rows) {
+    if (!is_measurement(*row)) continue;
+    auto& group = by_task[row->dataset];
+    if (group.empty()) tasks.push_back(row->dataset);
+    group.push_back(row);
   }
+  std::size_t total = 0;
+  for (const auto& [task, group] : by_task) total += group.size();
   std::vector<ParetoPoint> out;
+  out.reserve(total * frontiers.size());
   for (const std::string& task : tasks) {
-    for (const Frontier frontier : frontiers) {
-      std::vector<ParetoPoint> points;
-      for (const ResultRow* row : by_task[task]) {
-        ParetoPoint p;
-        p.task = task;
-        p.frontier = frontier;
-        p.topology = row->topology;
-        p.precision = row->precision;
-        p.platform = row->platform;
-        p.source = row->source;
-        p.prune = row->prune;
-        p.deployment = deployment_of(*row);
-        p.x = x_of(*row, frontier);
-        p.y = y_of(*row, frontier);
-        points.push_back(std::move(p));
-      }
-      mark(points, frontier);
-      out.insert(out.end(), points.begin(), points.end());
-    }
+    // One pass over the task's rows fills every frontier's block (rows are large: reading each
+    // once matters at a million).
+    const std::vector<const ResultRow*>& group = by_task[task];
+    const std::size_t first = out.size(), n = group.size();
+    out.resize(first + n * frontiers.size());
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t f = 0; f < frontiers.size(); ++f)
+        out[first + f * n + i] = {group[i], frontiers[f], x_of(*group[i], frontiers[f]),
+                                  y_of(*group[i], frontiers[f])};
+    for (std::size_t f = 0; f < frontiers.size(); ++f)
+      mark(std::span(out).subspan(first + f * n, n), frontiers[f]);
   }
   return out;
+}
+
+std::vector<ParetoPoint> pareto_frontiers(std::span<const ResultRow> rows,
+                                          std::span<const Frontier> frontiers) {
+  std::vector<const ResultRow*> addresses;
+  addresses.reserve(rows.size());
+  for (const ResultRow& row : rows) addresses.push_back(&row);
+  return pareto_frontiers(std::span<const ResultRow* const>(addresses), frontiers);
 }
 
 }  // namespace qtb::analytics

@@ -1,5 +1,7 @@
 #include "analytics/point.hpp"
 
+#include <unordered_map>
+
 #include "core/precision.hpp"
 
 namespace qtb::analytics {
@@ -38,9 +40,14 @@ std::optional<double> fps_per_w_of(const ResultRow& row) {
 }
 
 int precision_rank(const std::string& precision) {
+  // Every analysis asks once per row, for a handful of distinct names: parse each name once (per
+  // thread, so concurrent analyses need no lock).
+  thread_local std::unordered_map<std::string, int> ranks;
+  const auto known = ranks.find(precision);
+  if (known != ranks.end()) return known->second;
   const Precision p = parse_precision(precision);
   const int bits = bit_width(p.weights) + bit_width(p.activations);
-  return 2 * bits + (is_float(p.weights) ? 1 : 0);
+  return ranks.emplace(precision, 2 * bits + (is_float(p.weights) ? 1 : 0)).first->second;
 }
 
 }  // namespace qtb::analytics

@@ -13,17 +13,17 @@ namespace {
 
 PredictionError collect(std::span<const ResultRow> rows, CatalogPredictor* predictor) {
   PredictionError out;
-  std::map<std::pair<std::string, std::string>, std::vector<double>> ratios;
+  std::map<std::tuple<std::string, std::string>, std::vector<double>, std::less<>> ratios;
   for (const ResultRow& row : rows) {
     if (!is_measurement(row)) continue;
     const auto fps = fps_of(row);
     if (!fps) continue;
     std::optional<double> predicted;
-    std::string predicted_by = "stored";
+    std::string_view predicted_by = "stored";
     if (row.predicted_fps && *row.predicted_fps > 0) {
       predicted = row.predicted_fps;
     } else if (predictor) {
-      const CatalogPrediction p = predictor->predict_row(row);
+      const CatalogPrediction& p = predictor->predict_row(row);
       if (p.fps) {
         predicted = p.fps;
         predicted_by = "catalog";
@@ -32,14 +32,12 @@ PredictionError collect(std::span<const ResultRow> rows, CatalogPredictor* predi
       }
     }
     if (!predicted) continue;
-    PredictionPoint point{row.source,        row.topology,       row.platform, row.precision,
-                          row.prune,         deployment_of(row), *fps,         *predicted,
-                          *fps / *predicted, predicted_by};
-    ratios[{row.source, row.platform}].push_back(point.ratio);
-    out.points.push_back(std::move(point));
+    const PredictionPoint point{&row, *fps, *predicted, *fps / *predicted, predicted_by};
+    find_or_add(ratios, std::tie(row.source, row.platform)).push_back(point.ratio);
+    out.points.push_back(point);
   }
   for (auto& [key, values] : ratios)
-    out.platforms.push_back({key.first, key.second, *summarize(std::move(values))});
+    out.platforms.push_back({std::get<0>(key), std::get<1>(key), *summarize(std::move(values))});
   return out;
 }
 

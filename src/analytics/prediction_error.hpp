@@ -15,6 +15,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/point.hpp"
@@ -24,12 +25,18 @@
 
 namespace qtb::analytics {
 
+// One measured row with a prediction. It refers to its row (valid as long as the rows given).
 struct PredictionPoint {
-  std::string source, topology, platform, precision;
-  double prune = 1.0;
-  DeploymentPoint deployment;
+  const ResultRow* row = nullptr;
   double measured_fps = 0, predicted_fps = 0, ratio = 0;
-  std::string predicted_by = "stored";  // "stored" or "catalog" (see above)
+  std::string_view predicted_by = "stored";  // "stored" or "catalog" (see above)
+
+  const std::string& source() const { return row->source; }
+  const std::string& topology() const { return row->topology; }
+  const std::string& platform() const { return row->platform; }
+  const std::string& precision() const { return row->precision; }
+  double prune() const { return row->prune; }
+  DeploymentPoint deployment() const { return deployment_of(*row); }
 };
 
 struct PredictionSummary {

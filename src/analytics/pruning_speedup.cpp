@@ -22,13 +22,16 @@ struct Best {
 
 std::vector<SpeedupPoint> pruning_speedup(std::span<const ResultRow> rows) {
   // Variants of a group by -prune, so the unpruned one comes first.
-  std::map<GroupKey, std::map<double, Best>> groups;
+  std::map<GroupKey, std::map<double, Best>, std::less<>> groups;
   for (const ResultRow& row : rows) {
     if (!is_measurement(row)) continue;
     const auto fps = fps_of(row);
     if (!fps) continue;
-    auto& variants = groups[{row.source, row.platform, row.topology, row.op_mode,
-                             -precision_rank(row.precision), row.precision}];
+    auto& variants = find_or_add(
+        groups,
+        std::tuple<const std::string&, const std::string&, const std::string&, const std::string&,
+                   int, const std::string&>(row.source, row.platform, row.topology, row.op_mode,
+                                            -precision_rank(row.precision), row.precision));
     const auto [it, inserted] = variants.try_emplace(-row.prune);
     Best& best = it->second;
     if (inserted || *fps > best.fps) {

@@ -53,7 +53,7 @@ void fill_theory(ResultRow& row, const Graph& graph, const DeploymentPoint& poin
   if (!context.platform) return;
   const OpMode* mode = context.platform->find_op_mode(point.op_mode);
   if (!mode) return;
-  const Prediction prediction = predict(graph, cost, *context.platform, *mode);
+  const Prediction prediction = predict(graph, cost, *context.platform, *mode, point.backend);
   if (prediction.supported) row.predicted_fps = prediction.fps;
 }
 

@@ -47,7 +47,7 @@ class PlatformReader : TomlReader {
   Platform read() {
     check_known_keys(root_, "",
                      {"name", "kind", "description", "source", "memory_bandwidth_gbps",
-                      "memory_capacity_gb", "tdp_w", "carriers", "op_modes"});
+                      "memory_capacity_gb", "tdp_w", "carriers", "packed_storage", "op_modes"});
     Platform p;
     p.file = file_;
     p.name = required_string(root_, "name");
@@ -70,6 +70,7 @@ class PlatformReader : TomlReader {
     if (root_.contains("tdp_w")) p.tdp_w = required_positive(root_, "tdp_w", "", kPowerRange);
     p.op_modes = read_op_modes();
     p.carriers = read_carriers(p);
+    p.packed_storage = read_packed_storage(p);
     return p;
   }
 
@@ -171,6 +172,30 @@ class PlatformReader : TomlReader {
     }
     return carriers;
   }
+
+  // [packed_storage] BACKEND = ["INT4", ...]: carried types that backend keeps at their own width.
+  std::map<std::string, std::set<DataType>> read_packed_storage(const Platform& p) const {
+    std::map<std::string, std::set<DataType>> packed;
+    const toml::node* node = root_.get("packed_storage");
+    if (!node) return packed;
+    const toml::table* table = node->as_table();
+    if (!table) fail(node, "packed_storage", "expected a table of backend = [data types]");
+    for (const auto& [backend, value] : *table) {
+      const std::string field = "packed_storage." + std::string(backend.str());
+      const toml::array* types = value.as_array();
+      if (!types) fail(&value, field, "expected an array of data type names such as [\"INT1\"]");
+      std::set<DataType>& set = packed[std::string(backend.str())];
+      for (const toml::node& item : *types) {
+        const auto name = item.value<std::string>();
+        const auto type = name ? parse_data_type(*name) : std::nullopt;
+        if (!type) fail(&item, field, "expected a data type name such as \"INT1\"");
+        if (!p.carriers.contains(*type))
+          fail(&item, field, fmt::format("{} has no carrier to compute in", to_string(*type)));
+        set.insert(*type);
+      }
+    }
+    return packed;
+  }
 };
 
 }  // namespace
@@ -226,6 +251,15 @@ std::string platform_to_toml(const Platform& p) {
       carriers.insert(to_string(type), std::string(to_string(carrier)));
     }
     root.insert("carriers", std::move(carriers));
+  }
+  if (!p.packed_storage.empty()) {
+    toml::table packed;
+    for (const auto& [backend, types] : p.packed_storage) {
+      toml::array names;
+      for (const DataType type : types) names.push_back(std::string(to_string(type)));
+      packed.insert(backend, std::move(names));
+    }
+    root.insert("packed_storage", std::move(packed));
   }
   toml::table modes;
   for (const auto& mode : p.op_modes) {

@@ -165,6 +165,8 @@ Platform host_platform(const HostProbe& probe) {
                        {DataType::INT1, DataType::INT8},
                        {DataType::FP16, DataType::FP32},
                        {DataType::BF16, DataType::FP32}};
+  // The lowbit backend runs the narrow types packed (bit-planes), unpacking into INT8 to compute.
+  platform.packed_storage = {{"lowbit", {DataType::INT4, DataType::INT2, DataType::INT1}}};
   return platform;
 }
 

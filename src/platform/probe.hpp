@@ -32,7 +32,8 @@ HostProbe probe_host(const ProbeOptions& options = {});
 
 // The catalog entry for the host: name "host", kind cpu, one op mode "default" with FP32 and INT8
 // peaks; INT4/INT2/INT1 run in the INT8 carrier and FP16/BF16 in FP32 (values exactly
-// representable). Bandwidth is the measured read bandwidth (inference streams weights in).
+// representable), but the lowbit backend keeps INT4/INT2/INT1 packed in memory (packed_storage).
+// Bandwidth is the measured read bandwidth (inference streams weights in).
 Platform host_platform(const HostProbe& probe);
 
 }  // namespace qtb

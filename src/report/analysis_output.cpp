@@ -26,14 +26,16 @@ json prediction_to_json(const Prediction& p) {
   json out = {{"platform", p.platform}, {"op_mode", p.op_mode}, {"supported", p.supported}};
   if (!p.supported) {
     out["reason"] = p.reason;
-    for (const char* key :
-         {"carrier", "native", "peak_ops", "bandwidth", "oi", "attainable_ops", "fps", "bound"}) {
+    for (const char* key : {"carrier", "native", "storage", "backend", "peak_ops", "bandwidth",
+                            "oi", "attainable_ops", "fps", "bound"}) {
       out[key] = nullptr;  // not predictable: empty, never zero
     }
     return out;
   }
   out["carrier"] = to_string(*p.carrier);
   out["native"] = p.native;
+  out["storage"] = p.storage;
+  out["backend"] = p.backend.empty() ? json(nullptr) : json(p.backend);
   out["peak_ops"] = p.peak_ops;
   out["bandwidth"] = p.bandwidth;
   out["oi"] = p.oi;
@@ -94,7 +96,7 @@ std::string predictions_csv(const std::vector<VariantAnalysis>& variants, const 
                "macs",          "ops",      "params",    "weight_bytes",  "activation_bytes",
                "offchip_bytes", "oi",       "platform",  "op_mode",       "supported",
                "carrier",       "peak_ops", "bandwidth", "carrier_oi",    "attainable_ops",
-               "predicted_fps", "bound",    "reason"});
+               "predicted_fps", "bound",    "reason",    "storage",       "backend"});
   for (const auto& v : variants) {
     const NetworkCost& c = v.cost;
     for (const auto& p : v.predictions) {
@@ -121,7 +123,9 @@ std::string predictions_csv(const std::vector<VariantAnalysis>& variants, const 
                      value(p.attainable_ops),
                      value(p.fps),
                      p.supported ? std::string(to_string(p.bound)) : "",
-                     p.reason});
+                     p.reason,
+                     p.storage,
+                     p.backend});
     }
   }
   return table.to_csv();
@@ -130,7 +134,7 @@ std::string predictions_csv(const std::vector<VariantAnalysis>& variants, const 
 // Readable units for people: GOPs, millions of parameters, MB, TOP/s.
 std::string predictions_text(const std::vector<VariantAnalysis>& variants, const StorageModel& s) {
   Table table({"model", "prune", "precision", "GOPs", "Mparams", "weights_MB", "OI", "platform",
-               "op_mode", "runs_in", "OI_run", "attain_TOPs", "predicted_fps", "bound"});
+               "op_mode", "runs_in", "OI_run", "attain_TOPs", "predicted_fps", "bound", "storage"});
   for (const auto& v : variants) {
     const NetworkCost& c = v.cost;
     const std::vector<std::string> variant_cells = {v.model,
@@ -142,7 +146,7 @@ std::string predictions_text(const std::vector<VariantAnalysis>& variants, const
                                                     fixed(c.oi, 2)};
     if (v.predictions.empty()) {
       auto row = variant_cells;
-      row.insert(row.end(), {"", "", "", "", "", "", ""});
+      row.insert(row.end(), {"", "", "", "", "", "", "", ""});
       table.add_row(row);
     }
     for (const auto& p : v.predictions) {
@@ -152,9 +156,9 @@ std::string predictions_text(const std::vector<VariantAnalysis>& variants, const
             std::string(to_string(*p.carrier)) + (p.native ? "" : " (carrier)");
         row.insert(row.end(), {p.platform, p.op_mode, runs_in, fixed(p.oi, 2),
                                general(p.attainable_ops / 1e12), fixed(p.fps, 1),
-                               std::string(to_string(p.bound))});
+                               std::string(to_string(p.bound)), p.storage});
       } else {
-        row.insert(row.end(), {p.platform, p.op_mode, "unsupported", "", "", "", ""});
+        row.insert(row.end(), {p.platform, p.op_mode, "unsupported", "", "", "", "", ""});
       }
       table.add_row(row);
     }

@@ -55,7 +55,7 @@ nlohmann::json box_spec(const std::string& title, nlohmann::json values) {
 
 std::vector<ReportChart> box_report_charts(std::span<const ResultRow> rows) {
   std::map<std::string, std::string> task_of;  // topology -> task, for the page's task filter
-  for (const ResultRow& row : rows) task_of.emplace(row.topology, row.dataset);
+  for (const ResultRow& row : rows) task_of.try_emplace(row.topology, row.dataset);
   const std::vector<analytics::BoxMetric> metric{analytics::BoxMetric::Fps};
   const auto boxes = analytics::box_statistics(rows, metric);
   std::map<std::string, nlohmann::json> by_topology;

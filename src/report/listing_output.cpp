@@ -27,6 +27,12 @@ std::string carriers_text(const Platform& p) {
   for (const auto& [type, carrier] : p.carriers) {
     out += fmt::format("{}{}->{}", out.empty() ? "" : " ", to_string(type), to_string(carrier));
   }
+  // "(lowbit packs INT1 INT2 INT4)": carried types a backend keeps at their own width.
+  for (const auto& [backend, types] : p.packed_storage) {
+    std::string names;
+    for (const DataType type : types) names += " " + std::string(to_string(type));
+    out += fmt::format("{}({} packs{})", out.empty() ? "" : " ", backend, names);
+  }
   return out;
 }
 
@@ -81,6 +87,12 @@ std::string render_platforms(const std::vector<Platform>& catalog, OutputFormat 
     for (const auto& [type, carrier] : p.carriers) {
       carriers[std::string(to_string(type))] = to_string(carrier);
     }
+    json packed = json::object();
+    for (const auto& [backend, types] : p.packed_storage) {
+      json names = json::array();
+      for (const DataType type : types) names.push_back(to_string(type));
+      packed[backend] = std::move(names);
+    }
     list.push_back({{"platform", p.name},
                     {"kind", to_string(p.kind)},
                     {"description", p.description},
@@ -90,6 +102,7 @@ std::string render_platforms(const std::vector<Platform>& catalog, OutputFormat 
                     {"tdp_w", p.tdp_w ? json(*p.tdp_w) : json(nullptr)},
                     {"op_modes", modes},
                     {"carriers", carriers},
+                    {"packed_storage", packed},
                     {"file", p.file}});
   }
   switch (format) {

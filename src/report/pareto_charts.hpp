@@ -1,9 +1,10 @@
 #pragma once
 // The paper's Pareto charts (Figs. 19-23) from src/analytics/pareto: per task, top-1 accuracy
 // against throughput, against throughput per watt and against latency; per platform, latency
-// against throughput. Every point is drawn; dominated points are faded, the frontier is joined by
-// a staircase line. Frontiers are computed within each source (the paper's points compete with
-// the paper's, ours with ours), so the two sit side by side instead of hiding each other; the
+// against throughput. Every point is drawn (beyond kMaxChartPoints, every frontier point and an
+// even sample of the dominated ones, chart_sample.hpp); dominated points are faded, the frontier is
+// joined by a staircase line. Frontiers are computed within each source (the paper's points compete
+// with the paper's, ours with ours), so the two sit side by side instead of hiding each other; the
 // latency-throughput frontier within each (source, platform, task). Points without one of the two
 // figures cannot be placed: the chart's note counts them.
 #include <span>

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "analytics/orthogonality.hpp"
+#include "analytics/pareto.hpp"
 #include "analytics/point.hpp"
 #include "analytics/prediction_error.hpp"
 #include "core/text.hpp"
@@ -44,6 +46,9 @@ const std::vector<ReportSection>& report_sections() {
 
 namespace {
 
+// More measured points than this and the best-variant table gets only those that can win.
+constexpr std::size_t kMaxBestTablePoints = 20'000;
+
 std::vector<std::string> sorted_unique(std::span<const ResultRow> rows,
                                        std::string ResultRow::*field) {
   std::set<std::string> values;
@@ -51,19 +56,48 @@ std::vector<std::string> sorted_unique(std::span<const ResultRow> rows,
   return {values.begin(), values.end()};
 }
 
-nlohmann::json best_table_points(std::span<const ResultRow> rows) {
+nlohmann::json best_point(const ResultRow& row) {
+  nlohmann::json p = point_identity(row);
+  p["fps"] = *analytics::fps_of(row);
+  p["latency_ms"] = number_or_null(analytics::latency_ms_of(row));
+  p["fps_per_w"] = number_or_null(analytics::fps_per_w_of(row));
+  p["top1"] = number_or_null(row.top1);
+  return p;
+}
+
+// The points of the "best variant" table: every measured row with throughput, or, beyond
+// kMaxBestTablePoints, only those that can be the answer. The page picks, per task, the best fps,
+// fps/W or latency among the points with top-1 >= a threshold whose task, platform and source are
+// ticked; a point another point of the same (task, platform, source) dominates in top-1 and that
+// figure is never that best, so the union of the three per-(task, platform, source) Pareto
+// frontiers answers every threshold and every filter. `note` says when the rest were left out.
+nlohmann::json best_table_points(std::span<const ResultRow> rows, std::string& note) {
+  std::vector<const ResultRow*> candidates;
+  for (const ResultRow& row : rows)
+    if (analytics::is_measurement(row) && analytics::fps_of(row)) candidates.push_back(&row);
   nlohmann::json points = nlohmann::json::array();
-  for (const ResultRow& row : rows) {
-    if (!analytics::is_measurement(row)) continue;
-    const auto fps = analytics::fps_of(row);
-    if (!fps) continue;
-    nlohmann::json p = point_identity(row);
-    p["fps"] = *fps;
-    p["latency_ms"] = number_or_null(analytics::latency_ms_of(row));
-    p["fps_per_w"] = number_or_null(analytics::fps_per_w_of(row));
-    p["top1"] = number_or_null(row.top1);
-    points.push_back(std::move(p));
+  if (candidates.size() <= kMaxBestTablePoints) {
+    for (const ResultRow* row : candidates) points.push_back(best_point(*row));
+    return points;
   }
+  std::map<std::tuple<std::string, std::string>, std::vector<const ResultRow*>, std::less<>> groups;
+  for (const ResultRow* row : candidates)
+    analytics::find_or_add(groups, std::tie(row->platform, row->source)).push_back(row);
+  const std::vector<analytics::Frontier> frontiers{analytics::Frontier::AccuracyVsFps,
+                                                   analytics::Frontier::AccuracyVsFpsPerW,
+                                                   analytics::Frontier::AccuracyVsLatency};
+  std::set<const ResultRow*> kept;
+  for (const auto& [key, group] : groups)
+    for (const analytics::ParetoPoint& p :
+         analytics::pareto_frontiers(std::span<const ResultRow* const>(group), frontiers))
+      if (p.status == analytics::ParetoStatus::Frontier) kept.insert(p.row);
+  for (const ResultRow* row : candidates)
+    if (kept.contains(row)) points.push_back(best_point(*row));
+  note = fmt::format(
+      "The best-variant table looks at the {} of the {} measured points that lie on a Pareto "
+      "frontier of top-1 against fps, fps/W or latency within their (task, platform, source): the "
+      "others can never be the best, but its 'qualifying points' and ties count only these.",
+      points.size(), candidates.size());
   return points;
 }
 
@@ -82,7 +116,7 @@ Report build_report(std::span<const ResultRow> rows, std::span<const Platform> c
   report.tasks.insert(report.tasks.end(), tasks.begin(), tasks.end());
 
   std::map<std::string, std::string> task_of;  // topology -> task
-  for (const ResultRow& row : rows) task_of.emplace(row.topology, row.dataset);
+  for (const ResultRow& row : rows) task_of.try_emplace(row.topology, row.dataset);
 
   auto append = [&report](std::vector<ReportChart> charts) {
     for (ReportChart& c : charts) report.charts.push_back(std::move(c));
@@ -94,7 +128,9 @@ Report build_report(std::span<const ResultRow> rows, std::span<const Platform> c
   const analytics::PredictionError theory = analytics::prediction_error(rows, catalog);
   if (!theory.points.empty()) report.charts.push_back(theory_report_chart(rows, theory));
 
-  report.points = best_table_points(rows);
+  std::string best_note;
+  report.points = best_table_points(rows, best_note);
+  if (!best_note.empty()) report.notes.push_back(best_note);
   report.orthogonality_table = orthogonality_html(analytics::orthogonality(rows), task_of);
   report.theory_table = theory_summary_html(theory);
 

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/error.hpp"
+#include "core/text.hpp"
 #include "report/chart_fields.hpp"
 #include "report/report_tables.hpp"
 
@@ -89,8 +91,10 @@ std::string orthogonality_section(const Report& report) {
 <h2>Orthogonality of pruning and quantization (paper Sec. 5.2.6, Table 8)</h2>
 <p>A = unpruned at the platform's highest precision, B = unpruned at a lower precision, C = pruned
 at A's precision, D = C's pruning at B's precision; each figure is the variant's best deployment
-point (highest fps, lowest latency), named under it. p2/p1 = q2/q1 = 1 means pruning and
-quantization combine perfectly.</p>
+point (highest fps, lowest latency), named under it. p1, q1, p2, q2 are improvements, above 1
+when the optimization helps: for fps p1 = C/A, q1 = B/A, p2 = D/B, q2 = D/C; for latency (lower is
+better) p1 = A/C, q1 = A/B, p2 = B/D, q2 = C/D. p2/p1 = q2/q1 = 1 means pruning and quantization
+combine perfectly.</p>
 <div class="qtb-scroll">)" +
          report.orthogonality_table + "</div>\n</section>\n";
 }
@@ -101,17 +105,33 @@ std::string script(const std::string& label, const std::string& code) {
 
 }  // namespace
 
-std::string script_safe_json(const nlohmann::json& value) {
-  const std::string text = value.dump();
+void check_report_output(const std::string& output, const std::string& format) {
+  if (format != "html" && format != "svg")
+    throw InputError(
+        fmt::format("unknown report format {} (known: html, svg)", quote_value(format)));
+  if (format != "html") return;
+  const std::string lower = to_lower(output);
+  if (!lower.ends_with(".html") && !lower.ends_with(".htm"))
+    throw InputError(fmt::format(
+        "report output {} must end in .html or .htm (use --format svg for a directory of SVG "
+        "files)",
+        quote_value(output)));
+}
+
+std::string script_safe_text(const std::string& json_text) {
   std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
+  out.reserve(json_text.size() + json_text.size() / 64);
+  for (const char c : json_text) {
     if (c == '<')
       out += "\\u003c";
     else
       out += c;
   }
   return out;
+}
+
+std::string script_safe_json(const nlohmann::json& value) {
+  return script_safe_text(value.dump());
 }
 
 std::string render_report_html(const Report& report, const VegaScripts& scripts,
@@ -163,10 +183,16 @@ std::string render_report_html(const Report& report, const VegaScripts& scripts,
       "<details><summary>licence texts</summary><pre>" +
       html_escape(scripts.license) + "</pre></details>\n</footer>\n";
 
-  nlohmann::json specs = nlohmann::json::array();
-  for (const ReportChart& chart : report.charts)
-    specs.push_back({{"id", chart.id}, {"section", chart.section}, {"spec", chart.spec}});
-  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_json(specs) +
+  // [{"id": ..., "section": ..., "spec": ...}, ...], written chart by chart rather than copied
+  // into one document first (a spec can inline thousands of points).
+  std::string specs = "[";
+  for (const ReportChart& chart : report.charts) {
+    std::string entry = nlohmann::json{{"id", chart.id}, {"section", chart.section}}.dump();
+    entry.pop_back();  // the closing brace: "spec" (last in key order) follows
+    specs += (specs.size() > 1 ? "," : "") + entry + ",\"spec\":" + chart.spec.dump() + "}";
+  }
+  specs += "]";
+  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_text(specs) +
           "</script>\n";
   html += "<script type=\"application/json\" id=\"qtb-points\">" + script_safe_json(report.points) +
           "</script>\n";

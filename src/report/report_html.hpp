@@ -13,7 +13,13 @@ namespace qtb {
 std::string render_report_html(const Report& report, const VegaScripts& scripts,
                                const std::string& page_script);
 
+// `report -o OUTPUT --format FORMAT`, checked before any work: FORMAT is html or svg, and an html
+// OUTPUT ends in .html or .htm (either case). Throws InputError naming the value (cut short).
+void check_report_output(const std::string& output, const std::string& format);
+
 // JSON that is safe inside <script>: every '<' written as \u003c, so no "</script>" can end it.
 std::string script_safe_json(const nlohmann::json& value);
+// The same for JSON already written as text.
+std::string script_safe_text(const std::string& json_text);
 
 }  // namespace qtb

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <tuple>
 
 #include "core/text.hpp"
 #include "report/chart_fields.hpp"
@@ -46,8 +47,9 @@ std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows
   std::string html =
       "<table class=\"qtb-table\" id=\"orthogonality-table\">\n<thead><tr><th>source</th>"
       "<th>topology</th><th>platform</th><th>op mode</th><th>metric</th><th>A (base)</th>"
-      "<th>B (quantized)</th><th>C (pruned)</th><th>D (both)</th><th>p1=C/A</th><th>q1=B/A</th>"
-      "<th>p2=D/B</th><th>q2=D/C</th><th>p2/p1</th><th>q2/q1</th><th>D beats B and C</th>"
+      "<th>B (quantized)</th><th>C (pruned)</th><th>D (both)</th><th>p1 (pruning)</th>"
+      "<th>q1 (quantization)</th><th>p2 (pruning after quantization)</th>"
+      "<th>q2 (quantization after pruning)</th><th>p2/p1 = q2/q1</th><th>D beats B and C</th>"
       "</tr></thead>\n<tbody>\n";
   for (const analytics::OrthogonalityRow& r : rows) {
     const auto task = task_of.find(r.topology);
@@ -55,8 +57,7 @@ std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows
     html += cell(r.source) + cell(r.topology) + cell(r.platform) + cell(r.op_mode) +
             cell(analytics::to_string(r.metric));
     html += figure_cell(r.a) + figure_cell(r.b) + figure_cell(r.c) + figure_cell(r.d);
-    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1, r.q2_over_q1})
-      html += cell(num(v));
+    for (const double v : {r.p1, r.q1, r.p2, r.q2, r.p2_over_p1}) html += cell(num(v));
     html += cell(r.d_beats_b_and_c ? "yes" : "no") + "</tr>\n";
   }
   return html + "</tbody></table>\n";
@@ -66,9 +67,12 @@ std::string theory_summary_html(const analytics::PredictionError& error) {
   if (error.platforms.empty())
     return "<p class=\"empty\">No measured point in the selection has a roofline prediction.</p>\n";
   // Which kinds of prediction each (source, platform) summary rests on.
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> predicted_by;
-  for (const analytics::PredictionPoint& p : error.points)
-    predicted_by[{p.source, p.platform}].insert(p.predicted_by);
+  std::map<std::tuple<std::string, std::string>, std::set<std::string, std::less<>>, std::less<>>
+      predicted_by;
+  for (const analytics::PredictionPoint& p : error.points) {
+    auto& kinds = analytics::find_or_add(predicted_by, std::tie(p.source(), p.platform()));
+    if (!kinds.contains(p.predicted_by)) kinds.emplace(p.predicted_by);
+  }
   std::string html =
       "<table class=\"qtb-table\" id=\"theory-table\">\n<thead><tr><th>source</th>"
       "<th>platform</th><th>points</th><th>min</th><th>q1</th><th>median</th><th>q3</th>"
@@ -79,7 +83,7 @@ std::string theory_summary_html(const analytics::PredictionError& error) {
     for (const double v : {s.ratio.min, s.ratio.q1, s.ratio.median, s.ratio.q3, s.ratio.max})
       html += cell(num(v));
     std::string by;
-    for (const std::string& k : predicted_by[{s.source, s.platform}])
+    for (const std::string& k : predicted_by.find(std::tie(s.source, s.platform))->second)
       by += (by.empty() ? "" : ", ") + k;
     html += cell(by) + "</tr>\n";
   }

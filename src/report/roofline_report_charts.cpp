@@ -8,6 +8,7 @@
 
 #include "analytics/catalog_prediction.hpp"
 #include "report/chart_fields.hpp"
+#include "report/chart_sample.hpp"
 
 namespace qtb {
 namespace {
@@ -92,7 +93,7 @@ nlohmann::json roofline_spec(const std::string& title, nlohmann::json values) {
         {"tooltip",
          {tip("variant", "variant"), tip("deployment", "deployment point"), tip("source", "source"),
           tip("gops", "measured GOP/s", true), tip("fps", "measured fps", true),
-          tip("oi", "OI [ops/byte]", true), tip("runs_in", "runs in"),
+          tip("oi", "OI [ops/byte]", true), tip("runs_in", "runs in"), tip("storage", "storage"),
           tip("bound", "roofline bound"),
           tip("predicted_fps", "predicted fps (L0, this batch)", true)}}}}};
   spec["layer"] = {roofs, points};
@@ -106,43 +107,50 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
                                                 std::span<const Platform> catalog) {
   analytics::CatalogPredictor predictor(catalog);
   struct Placed {
-    nlohmann::json points = nlohmann::json::array();
+    // The row and its prediction (owned by the predictor), in row order.
+    std::vector<std::pair<const ResultRow*, const analytics::CatalogPrediction*>> points;
     std::map<std::string, int> unplaced;  // reason -> rows
   };
   std::map<std::string, Placed> by_platform;
   for (const ResultRow& row : rows) {
     if (!analytics::is_measurement(row)) continue;
-    const auto fps = analytics::fps_of(row);
     Placed& placed = by_platform[row.platform];
-    if (!fps) {
+    if (!analytics::fps_of(row)) {
       ++placed.unplaced["no fps"];
       continue;
     }
-    const analytics::CatalogPrediction p = predictor.predict_row(row, row.batch);
+    const analytics::CatalogPrediction& p = predictor.predict_row(row, row.batch);
     if (!p.fps) {
       ++placed.unplaced[p.reason];
       continue;
     }
-    nlohmann::json d = point_identity(row);
-    d["kind"] = "point";
-    d["oi"] = p.prediction.oi;
-    d["gops"] = *fps * static_cast<double>(p.ops) / 1e9;
-    d["fps"] = *fps;
-    d["runs_in"] = std::string(to_string(*p.prediction.carrier));
-    d["bound"] = std::string(to_string(p.prediction.bound));
-    d["predicted_fps"] = *p.fps;
-    placed.points.push_back(std::move(d));
+    placed.points.emplace_back(&row, &p);
   }
   std::vector<ReportChart> charts;
   for (auto& [name, placed] : by_platform) {
     const Platform* platform = predictor.find_platform(name);
     if (!platform || placed.points.empty()) continue;  // nothing to draw against a roof
+    const std::size_t stride = sample_stride(placed.points.size(), kMaxChartPoints);
+    nlohmann::json points = nlohmann::json::array();
+    for (std::size_t i = 0; i < placed.points.size(); i += stride) {
+      const auto& [row, p] = placed.points[i];
+      const double fps = *analytics::fps_of(*row);
+      nlohmann::json d = point_identity(*row);
+      d["kind"] = "point";
+      d["oi"] = p->prediction.oi;
+      d["gops"] = fps * static_cast<double>(p->ops) / 1e9;
+      d["fps"] = fps;
+      d["runs_in"] = std::string(to_string(*p->prediction.carrier));
+      d["storage"] = p->prediction.storage;
+      d["bound"] = std::string(to_string(p->prediction.bound));
+      d["predicted_fps"] = *p->fps;
+      points.push_back(std::move(d));
+    }
     const std::vector<Roof> roofs = roofs_of(*platform);
-    const auto [lo, hi] = oi_range(roofs, placed.points);
+    const auto [lo, hi] = oi_range(roofs, points);
     nlohmann::json values = nlohmann::json::array();
     for (const Roof& r : roofs) add_roof_line(values, r, lo, hi, platform->name);
-    const std::size_t point_count = placed.points.size();
-    for (auto& p : placed.points) values.push_back(std::move(p));
+    for (auto& p : points) values.push_back(std::move(p));
     ReportChart chart;
     chart.id = slug("roofline " + platform->name);
     chart.section = "roofline";
@@ -150,7 +158,8 @@ std::vector<ReportChart> roofline_report_charts(std::span<const ResultRow> rows,
     chart.note = fmt::format(
         "Roofs from the catalog ({}, {:.3g} GB/s). {} measured points at the cost model's OI "
         "(weights off chip, read once per batch) and measured fps x ops per input.",
-        platform->source, platform->memory_bandwidth / 1e9, point_count);
+        platform->source, platform->memory_bandwidth / 1e9, placed.points.size());
+    chart.note += sample_note(placed.points.size(), stride, "measured points");
     for (const auto& [reason, n] : placed.unplaced)
       chart.note += fmt::format(" {} rows not placed: {}.", n, reason);
     chart.spec = roofline_spec(chart.title, std::move(values));

@@ -2,24 +2,40 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "report/chart_fields.hpp"
+#include "report/chart_sample.hpp"
 
 namespace qtb {
 
 ReportChart theory_report_chart(std::span<const ResultRow> rows,
                                 const analytics::PredictionError& error) {
   std::map<std::string, std::string> task_of;  // topology -> task, for the page's task filter
-  for (const ResultRow& row : rows) task_of.emplace(row.topology, row.dataset);
+  for (const ResultRow& row : rows) task_of.try_emplace(row.topology, row.dataset);
+  // Beyond kMaxChartPoints, an even sample within each (platform, source), so every box keeps
+  // points of its own.
+  struct Group {
+    std::size_t size = 0, seen = 0;
+  };
+  std::map<std::tuple<std::string, std::string>, Group, std::less<>> groups;
+  for (const analytics::PredictionPoint& p : error.points)
+    ++analytics::find_or_add(groups, std::tie(p.platform(), p.source())).size;
+  const std::size_t budget = kMaxChartPoints / std::max<std::size_t>(groups.size(), 1);
+  std::size_t drawn = 0;
   nlohmann::json values = nlohmann::json::array();
   for (const analytics::PredictionPoint& p : error.points) {
-    values.push_back({{"source", p.source},
-                      {"task", task_of[p.topology]},
-                      {"platform", p.platform},
-                      {"group", fmt::format("{} ({})", p.platform, p.source)},
-                      {"variant", variant_name(p.topology, p.prune, p.precision)},
-                      {"deployment", deployment_name(p.deployment)},
+    Group& group = groups.find(std::tie(p.platform(), p.source()))->second;
+    if (group.seen++ % sample_stride(group.size, budget) != 0) continue;
+    ++drawn;
+    values.push_back({{"source", p.source()},
+                      {"task", task_of[p.topology()]},
+                      {"platform", p.platform()},
+                      {"group", fmt::format("{} ({})", p.platform(), p.source())},
+                      {"variant", variant_name(p.topology(), p.prune(), p.precision())},
+                      {"deployment", deployment_name(p.deployment())},
                       {"measured_fps", p.measured_fps},
                       {"predicted_fps", p.predicted_fps},
                       {"predicted_by", p.predicted_by},
@@ -35,6 +51,11 @@ ReportChart theory_report_chart(std::span<const ResultRow> rows,
       "(weights read once per input), as stored ones do, so batched or weight-stationary "
       "(FINN) points can exceed 1. Boxes: quartiles and min-max of the points shown.",
       error.points.size());
+  if (drawn < error.points.size())
+    chart.note += fmt::format(
+        " Drawn: {} of the {} points, an even sample of each platform's (a chart draws at most "
+        "{}); the boxes summarise the drawn points, the table below every point.",
+        drawn, error.points.size(), kMaxChartPoints);
   for (const auto& [reason, n] : error.unpredicted)
     chart.note += fmt::format(" {} rows without a prediction: {}.", n, reason);
 

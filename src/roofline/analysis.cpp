@@ -53,8 +53,12 @@ std::vector<VariantAnalysis> analyze(const AnalysisRequest& request) {
         VariantAnalysis variant{model, prune, compute_cost(graph, precision, request.storage), {}};
         for (const Platform* platform : request.platforms) {
           for (const auto& mode : platform->op_modes) {
-            if (mode_selected(request, mode)) {
-              variant.predictions.push_back(predict(graph, variant.cost, *platform, mode));
+            if (!mode_selected(request, mode)) continue;
+            variant.predictions.push_back(predict(graph, variant.cost, *platform, mode));
+            // A backend that keeps carried types packed gets its own prediction, where it differs.
+            for (const auto& [backend, types] : platform->packed_storage) {
+              Prediction packed = predict(graph, variant.cost, *platform, mode, backend);
+              if (!packed.backend.empty()) variant.predictions.push_back(std::move(packed));
             }
           }
         }

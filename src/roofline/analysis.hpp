@@ -23,6 +23,7 @@ struct VariantAnalysis {
   std::string model;
   double prune = 1.0;
   NetworkCost cost;  // at the variant's own precision
+  // One per (platform, op mode), and a second one where a backend's packed storage changes it.
   std::vector<Prediction> predictions;
 };
 

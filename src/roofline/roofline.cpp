@@ -1,6 +1,5 @@
 #include "roofline/roofline.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
 
 namespace qtb {
@@ -10,31 +9,29 @@ std::string_view to_string(Bound bound) {
 }
 
 Prediction predict(const Graph& graph, const NetworkCost& cost, const Platform& platform,
-                   const OpMode& mode) {
+                   const OpMode& mode, std::string_view backend) {
   Prediction p;
   p.platform = platform.name;
   p.op_mode = mode.name;
   p.bandwidth = platform.memory_bandwidth;
-  const DataType wanted = cost.precision.compute_type();
-  DataType runs_in = wanted;
-  if (!mode.peak_ops.contains(wanted)) {
-    const auto carrier = platform.carriers.find(wanted);
-    if (carrier == platform.carriers.end() || !mode.peak_ops.contains(carrier->second)) {
-      p.reason = fmt::format("{} has no {} peak and no carrier type for it", platform.name,
-                             to_string(wanted));
-      return p;
-    }
-    runs_in = carrier->second;
+  const Placement placement = place_precision(platform, mode, cost.precision, backend);
+  if (!placement.supported) {
+    p.reason = placement.reason;
+    return p;
   }
   p.supported = true;
-  p.native = runs_in == wanted;
-  p.carrier = runs_in;
-  p.peak_ops = mode.peak_ops.at(runs_in);
-  // In a carrier, weights and activations are held at the carrier's width, which lowers the OI.
-  const double oi =
-      p.native ? cost.oi : compute_cost(graph, Precision::uniform(runs_in), cost.storage).oi;
-  p.oi = oi;
-  const double memory_roof = p.bandwidth * oi;
+  p.native = placement.native();
+  p.carrier = placement.compute_type;
+  p.stored = placement.stored;
+  p.storage = storage_note(placement);
+  p.backend = placement.packed_by;
+  p.peak_ops = mode.peak_ops.at(placement.compute_type);
+  // The bytes are those of the types the operands occupy in memory: a carrier's width, or the
+  // operand's own where it is native or kept packed.
+  p.oi = placement.stored == cost.precision
+             ? cost.oi
+             : compute_cost(graph, placement.stored, cost.storage).oi;
+  const double memory_roof = p.bandwidth * p.oi;
   p.attainable_ops = std::min(p.peak_ops, memory_roof);
   p.bound = p.peak_ops <= memory_roof ? Bound::Compute : Bound::Memory;
   p.fps = cost.ops > 0 ? p.attainable_ops / static_cast<double>(cost.ops) : 0.0;

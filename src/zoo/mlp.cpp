@@ -3,7 +3,8 @@
 
 namespace qtb {
 
-// BNN-PYNQ's LFC: three hidden dense layers with batchnorm, no biases.
+// The paper's MLP: BNN-PYNQ's LFC (three hidden dense layers of 1024 with batchnorm, no biases) at
+// twice its width, 3 x 2048, which gives the paper's 20,029,440 ops per input at 100 %.
 Graph build_mlp(double prune) {
   Graph g("mlp");
   int x = g.flatten(g.input(Shape{1, 28, 28}), "flatten");

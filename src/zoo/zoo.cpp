@@ -42,10 +42,13 @@ double parse_prune(const std::string& item) {
 
 const std::vector<TopologyInfo>& topologies() {
   static const std::vector<TopologyInfo> kTopologies = {
-      {"mlp", "multilayer perceptron 784-2048-2048-2048-10 (BNN-PYNQ LFC)", "mnist",
-       "all three hidden layers"},
-      {"cnv", "VGG-like CNN, six 3x3 convs and three dense layers (BNN-PYNQ CNV)", "cifar10",
-       "every conv and hidden dense layer"},
+      {"mlp",
+       "multilayer perceptron 784-2048-2048-2048-10 (the paper's MLP: BNN-PYNQ LFC at 2x width)",
+       "mnist", "all three hidden layers"},
+      {"cnv",
+       "VGG-like CNN, convs 128-128-256-256-512-512, dense 1024-1024-10 (the paper's CNV: "
+       "BNN-PYNQ CNV at 2x width)",
+       "cifar10", "every conv and hidden dense layer"},
       {"resnet50", "ResNet-50 v1 (Caffe release: stride 2 in the first 1x1 conv of a block)",
        "imagenet", "the two inner convs of each bottleneck block"},
       {"googlenet", "GoogLeNet / Inception v1, no auxiliary classifiers", "imagenet",
