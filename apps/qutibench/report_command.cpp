@@ -62,12 +62,7 @@ std::vector<std::string> provenance(const Options& o, const ReportSelection& sel
 }
 
 void run(const Options& o) {
-  if (o.format != "html" && o.format != "svg")
-    throw InputError(fmt::format("unknown report format '{}' (known: html, svg)", o.format));
-  if (o.format == "html" && !o.output.ends_with(".html") && !o.output.ends_with(".htm"))
-    throw InputError(fmt::format(
-        "report output '{}' must end in .html (use --format svg for a directory of SVG files)",
-        o.output));
+  check_report_output(o.output, o.format);
   // A reading command never creates or writes a store: a mistyped --db is an error, not an empty
   // report. Names follow the rule of every filter option (store/filter_names.hpp).
   const ResultStore store(o.db, StoreAccess::Read);

@@ -20,9 +20,10 @@ RooflineChart build_roofline_chart(const std::vector<VariantAnalysis>& variants,
       if (!p.supported) continue;
       roofs_in_use.insert({p.platform, p.op_mode, *p.carrier});
       chart.points.push_back(
-          {fmt::format("{} s={} {} on {} {}: {:.1f} fps predicted, {} bound (runs in {})", v.model,
-                       format_number(v.prune), v.cost.precision.name(), p.platform, p.op_mode,
-                       p.fps, to_string(p.bound), to_string(*p.carrier)),
+          {fmt::format(
+               "{} s={} {} on {} {}: {:.1f} fps predicted, {} bound (runs in {}; storage: {})",
+               v.model, format_number(v.prune), v.cost.precision.name(), p.platform, p.op_mode,
+               p.fps, to_string(p.bound), to_string(*p.carrier), p.storage),
            p.platform, v.model, p.oi, p.attainable_ops});
     }
   }
