@@ -22,8 +22,8 @@ std::size_t CompiledModel::checked_values(std::size_t available, std::int64_t ba
   const std::size_t needed = checked_batch(batch) * static_cast<std::size_t>(per_input.elements());
   if (available < needed) {
     throw std::invalid_argument(
-        fmt::format("backend {}: {}'s span holds {} values, batch {} needs {}", info_.backend, what,
-                    available, batch, needed));
+        fmt::format("backend {}: {} got a span of {} values, batch {} needs {}", info_.backend,
+                    what, available, batch, needed));
   }
   return needed;
 }
