@@ -58,8 +58,7 @@ class GemmlowpModel final : public IntegerModel {
  private:
   void do_set_input(std::span<const float> input, std::int64_t batch) override {
     const integer_ops::ByteLevels levels = view(0, batch);
-    integer_ops::quantize_nchw(input.data(), quant_, levels,
-                               {0, batch * levels.shape.height * levels.shape.width});
+    integer_ops::quantize_nchw(input.data(), quant_, levels, integer_ops::all_pixels(levels));
   }
 
   void do_run(std::int64_t batch) override {

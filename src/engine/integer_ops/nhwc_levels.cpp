@@ -159,6 +159,10 @@ void add2(const ByteLevels& a, const ByteLevels& b, const AddRule& rule, const B
 
 }  // namespace
 
+Range all_pixels(const ByteLevels& t) {
+  return {0, t.images * t.shape.height * t.shape.width};
+}
+
 std::int64_t pool_rows(const ByteLevels& out) {
   return out.images * out.shape.height;
 }

@@ -35,6 +35,10 @@ struct Range {
   std::int64_t begin = 0, end = 0;
 };
 
+// All pixels of a tensor (images x height x width), the work items of copy_channels and
+// quantize_nchw.
+Range all_pixels(const ByteLevels& t);
+
 // Pooling works on output rows (images x output height).
 std::int64_t pool_rows(const ByteLevels& out);
 void max_pool(const ByteLevels& in, const PoolAttrs& pool, const ByteLevels& out, Range rows);

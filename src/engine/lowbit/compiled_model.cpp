@@ -46,9 +46,8 @@ class LowbitModel final : public IntegerModel {
 
  private:
   void do_set_input(std::span<const float> input, std::int64_t batch) override {
-    const ByteLevels levels = view(0, batch);
-    integer_ops::quantize_nchw(input.data(), input_quant_, levels,
-                               {0, batch * levels.shape.height * levels.shape.width});
+    const integer_ops::ByteLevels levels = view(0, batch);
+    integer_ops::quantize_nchw(input.data(), input_quant_, levels, integer_ops::all_pixels(levels));
   }
 
   void do_run(std::int64_t batch) override {

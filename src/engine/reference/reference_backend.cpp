@@ -30,6 +30,28 @@ ModelInfo base_info(const Precision& precision, const CompileOptions& options) {
   return info;
 }
 
+// The executor's shapes, and buffers for options.max_batch inputs and outputs.
+template <class Executor, class In, class Out>
+void size_io(const Executor& executor, const CompileOptions& options, ModelInfo& info,
+             std::vector<In>& inputs, std::vector<Out>& outputs) {
+  info.input = executor.input_shape();
+  info.output = executor.output_shape();
+  inputs.resize(static_cast<std::size_t>(info.input.elements() * options.max_batch));
+  outputs.resize(static_cast<std::size_t>(info.output.elements() * options.max_batch));
+}
+
+// One input after the other: the executors run one input.
+template <class Executor, class In, class Out>
+void run_each(const Executor& executor, const std::vector<In>& inputs, std::vector<Out>& outputs,
+              const ModelInfo& info, std::int64_t batch) {
+  const auto in_size = static_cast<std::size_t>(info.input.elements());
+  const auto out_size = static_cast<std::size_t>(info.output.elements());
+  for (std::size_t b = 0; b < static_cast<std::size_t>(batch); ++b) {
+    executor.run(std::span(inputs).subspan(b * in_size, in_size),
+                 std::span(outputs).subspan(b * out_size, out_size));
+  }
+}
+
 // FP32, FP16, BF16: the Graph run by FloatExecutor, one input after the other.
 class ReferenceFloatModel final : public CompiledModel {
  public:
@@ -40,10 +62,7 @@ class ReferenceFloatModel final : public CompiledModel {
                                to_string(executor_.storage()));
     if (executor_.storage() == FloatFormat::FP32) info_.method = "reference loops (float32)";
     info_.weight_bytes = conv_dense_weights(graph) * (bit_width(precision.weights) / 8);
-    info_.input = executor_.input_shape();
-    info_.output = executor_.output_shape();
-    input_.resize(static_cast<std::size_t>(info_.input.elements() * options.max_batch));
-    output_.resize(static_cast<std::size_t>(info_.output.elements() * options.max_batch));
+    size_io(executor_, options, info_, input_, output_);
   }
 
  private:
@@ -51,19 +70,11 @@ class ReferenceFloatModel final : public CompiledModel {
     std::copy(input.begin(), input.end(), input_.begin());
   }
 
-  void do_run(std::int64_t batch) override {
-    for (std::size_t b = 0; b < static_cast<std::size_t>(batch); ++b) {
-      executor_.run(std::span(input_).subspan(b * in_size(), in_size()),
-                    std::span(output_).subspan(b * out_size(), out_size()));
-    }
-  }
+  void do_run(std::int64_t batch) override { run_each(executor_, input_, output_, info_, batch); }
 
   void do_get_output(std::span<float> output, std::int64_t) const override {
     std::copy_n(output_.begin(), output.size(), output.begin());
   }
-
-  std::size_t in_size() const { return static_cast<std::size_t>(info_.input.elements()); }
-  std::size_t out_size() const { return static_cast<std::size_t>(info_.output.elements()); }
 
   FloatExecutor executor_;
   std::vector<float> input_;   // batch x input, as set (run() rounds it to the storage format)
@@ -82,10 +93,7 @@ class ReferenceIntegerModel final : public IntegerModel {
       weights += static_cast<std::int64_t>(op.weights.size());
     }
     info_.weight_bytes = (weights * bit_width(info_.precision.weights) + 7) / 8;
-    info_.input = executor_.input_shape();
-    info_.output = executor_.output_shape();
-    input_.resize(static_cast<std::size_t>(info_.input.elements() * options.max_batch));
-    output_.resize(static_cast<std::size_t>(info_.output.elements() * options.max_batch));
+    size_io(executor_, options, info_, input_, output_);
   }
 
  private:
@@ -93,19 +101,11 @@ class ReferenceIntegerModel final : public IntegerModel {
     executor_.quantize_input(input, std::span(input_).first(input.size()));
   }
 
-  void do_run(std::int64_t batch) override {
-    for (std::size_t b = 0; b < static_cast<std::size_t>(batch); ++b) {
-      executor_.run(std::span(input_).subspan(b * in_size(), in_size()),
-                    std::span(output_).subspan(b * out_size(), out_size()));
-    }
-  }
+  void do_run(std::int64_t batch) override { run_each(executor_, input_, output_, info_, batch); }
 
   void do_get_output_accumulators(std::span<std::int32_t> output, std::int64_t) const override {
     std::copy_n(output_.begin(), output.size(), output.begin());
   }
-
-  std::size_t in_size() const { return static_cast<std::size_t>(info_.input.elements()); }
-  std::size_t out_size() const { return static_cast<std::size_t>(info_.output.elements()); }
 
   IntegerExecutor executor_;
   std::vector<std::int32_t> input_;   // batch x input levels
