@@ -28,32 +28,29 @@ class SpinModel final : public CompiledModel {
     info_.output = Shape{10, 1, 1};
     info_.max_batch = 8;
   }
-  void set_input(std::span<const float> input, std::int64_t batch) override {
+  std::vector<int> classes_;
+  std::atomic<std::int64_t> runs{0};
+
+ private:
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
     classes_.assign(static_cast<std::size_t>(batch), 0);
     for (std::int64_t i = 0; i < batch; ++i)
       classes_[static_cast<std::size_t>(i)] =
           static_cast<int>(input[static_cast<std::size_t>(i * 4)] * 255.0f + 0.5f) % 10;
   }
-  void run(std::int64_t) override {
+  void do_run(std::int64_t) override {
     ++runs;
     const double ms = (alternate_ms_ >= 0 && runs % 2) ? alternate_ms_ : run_ms_;
     const auto until = Clock::now() + std::chrono::duration<double, std::milli>(ms);
     while (Clock::now() < until) {
     }
   }
-  void get_output(std::span<float> output, std::int64_t batch) const override {
+  void do_get_output(std::span<float> output, std::int64_t batch) const override {
     std::fill(output.begin(), output.end(), 0.0f);
     for (std::int64_t i = 0; i < batch; ++i)
       output[static_cast<std::size_t>(i * 10 + classes_[static_cast<std::size_t>(i)])] = 1.0f;
   }
-  void get_output_accumulators(std::span<std::int32_t>, std::int64_t) const override {}
-  const ModelInfo& info() const override { return info_; }
 
-  std::vector<int> classes_;
-  std::atomic<std::int64_t> runs{0};
-
- private:
-  ModelInfo info_;
   double run_ms_;
   double alternate_ms_;
 };

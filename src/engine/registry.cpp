@@ -13,12 +13,13 @@ namespace qtb {
 namespace {
 
 const std::vector<std::pair<std::string, std::function<std::unique_ptr<Backend>()>>>& factories() {
+  // The preference order (registry.hpp).
   static const std::vector<std::pair<std::string, std::function<std::unique_ptr<Backend>()>>> all =
-      {{"reference", make_reference_backend},
-       {"onednn", make_onednn_backend},
+      {{"onednn", make_onednn_backend},
+       {"lowbit", make_lowbit_backend},
        {"gemmlowp", make_gemmlowp_backend},
        {"sparse", make_sparse_backend},
-       {"lowbit", make_lowbit_backend}};
+       {"reference", make_reference_backend}};
   return all;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Backends by name, for the command line and the cross-backend tests.
+// The backends by name, in one preference order: the order in which a caller that may choose
+// (e.g. the accuracy of a variant) tries them, each asked with Backend::support().
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,7 +10,7 @@
 
 namespace qtb {
 
-// "reference", "onednn", "gemmlowp", "lowbit".
+// Every backend's name, in preference order: the fast exact library first, the reference last.
 std::vector<std::string> backend_names();
 // Throws InputError naming the known backends.
 std::unique_ptr<Backend> make_backend(std::string_view name);

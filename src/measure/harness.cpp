@@ -226,16 +226,13 @@ class NullModel final : public CompiledModel {
     info_.input = Shape{1, 1, 1};
     info_.output = Shape{1, 1, 1};
   }
-  void set_input(std::span<const float>, std::int64_t) override {}
-  void run(std::int64_t) override {}
-  void get_output(std::span<float> output, std::int64_t) const override {
-    std::fill(output.begin(), output.end(), 0.0f);
-  }
-  void get_output_accumulators(std::span<std::int32_t>, std::int64_t) const override {}
-  const ModelInfo& info() const override { return info_; }
 
  private:
-  ModelInfo info_;
+  void do_set_input(std::span<const float>, std::int64_t) override {}
+  void do_run(std::int64_t) override {}
+  void do_get_output(std::span<float> output, std::int64_t) const override {
+    std::fill(output.begin(), output.end(), 0.0f);
+  }
 };
 
 }  // namespace

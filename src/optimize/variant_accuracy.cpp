@@ -10,8 +10,6 @@
 namespace qtb {
 namespace {
 
-constexpr const char* kPreferredBackends[] = {"onednn", "lowbit", "gemmlowp", "sparse",
-                                              "reference"};
 // The accuracy run is not timed: large batches only make it quicker.
 constexpr std::int64_t kAccuracyBatch = 100;
 
@@ -35,13 +33,10 @@ AccuracyResult accuracy_on(const std::string& backend, const Graph& graph,
 
 std::vector<std::string> backends_for(const Graph& graph, const Precision& precision, int threads) {
   std::vector<std::string> names;
-  for (const char* name : kPreferredBackends) {
-    try {
-      const auto backend = make_backend(name);
-      check_supported(*backend, graph, precision, accuracy_options(*backend, threads));
-      names.emplace_back(name);
-    } catch (const UnsupportedError&) {
-      // not this one
+  for (const std::string& name : backend_names()) {  // in the registry's preference order
+    const auto backend = make_backend(name);
+    if (!backend->support(graph, precision, accuracy_options(*backend, threads))) {
+      names.push_back(name);
     }
   }
   return names;

@@ -1,37 +1,16 @@
 #pragma once
-// The trainer's own pseudo-random numbers: splitmix64, a uniform index and a normal deviate
-// defined here (std::shuffle and std::normal_distribution are implementation-defined, and the
-// trained weights must be the same with every standard library).
-#include <cmath>
+// The trainer's pseudo-random streams and shuffle on core/random.hpp's generator (std::shuffle and
+// std::normal_distribution are implementation-defined, and the trained weights must be the same
+// with every standard library).
 #include <cstdint>
-#include <numbers>
+#include <utility>
 #include <vector>
+
+#include "core/random.hpp"
 
 namespace qtb::train_detail {
 
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  // Uniform in [0, n); the modulo bias (< n / 2^64) is irrelevant for shuffling.
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-  // Standard normal by Box-Muller (one of the pair; simplicity over speed).
-  double normal() {
-    const double u1 = 1.0 - uniform();  // (0, 1]
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-  }
-
- private:
-  std::uint64_t state_;
-};
+using qtb::SplitMix64;  // core/random.hpp: the one generator
 
 // A seeded stream per purpose, so that e.g. the batch order does not depend on the layer sizes.
 inline SplitMix64 stream(std::uint64_t seed, std::uint64_t purpose) {

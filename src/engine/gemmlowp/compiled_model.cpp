@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <climits>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "engine/gemmlowp/gemm.hpp"
 #include "engine/gemmlowp/kernels.hpp"
 #include "engine/gemmlowp/plan.hpp"
+#include "engine/integer_model.hpp"
 
 namespace qtb::gemmlowp_backend {
 namespace {
@@ -22,10 +22,10 @@ std::string carrier_note(const Precision& precision) {
   return fmt::format("{} runs in the INT8 carrier (gemmlowp uint8 GEMM)", precision.name());
 }
 
-class GemmlowpModel final : public CompiledModel {
+class GemmlowpModel final : public IntegerModel {
  public:
   GemmlowpModel(LoweredModel model, const CompileOptions& options)
-      : gemm_(options.threads), max_batch_(options.max_batch) {
+      : IntegerModel(model), gemm_(options.threads), max_batch_(options.max_batch) {
     info_.backend = "gemmlowp";
     info_.precision = model.precision;
     info_.method =
@@ -55,60 +55,28 @@ class GemmlowpModel final : public CompiledModel {
     accumulators_.resize(at(plan_.accumulator_count * max_batch_));
   }
 
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    check_batch(batch);
-    const TensorPlan& t = plan_.tensors.front();
-    if (input.size() < at(batch * t.shape.elements())) {
-      throw std::invalid_argument(fmt::format("gemmlowp: set_input needs {} values, got {}",
-                                              batch * t.shape.elements(), input.size()));
-    }
-    nchw_to_nhwc_levels(input.data(), quant_, t.shape, batch, t.zero_byte, bytes(0));
+ private:
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
+    const integer_ops::ByteLevels levels = view(0, batch);
+    integer_ops::quantize_nchw(input.data(), quant_, levels, integer_ops::all_pixels(levels));
   }
 
-  void run(std::int64_t batch) override {
-    check_batch(batch);
+  void do_run(std::int64_t batch) override {
     for (const StepPlan& step : plan_.steps) execute(step, batch);
   }
 
-  void get_output_accumulators(std::span<std::int32_t> output, std::int64_t batch) const override {
-    check_batch(batch);
-    const TensorPlan& t = plan_.tensors[at(plan_.output_tensor)];
-    if (output.size() < at(batch * t.shape.elements())) {
-      throw std::invalid_argument("gemmlowp: get_output_accumulators: output span too small");
-    }
-    nhwc_to_nchw(ints_[at(t.buffer)].data(), t.shape, batch, output.data());
-  }
-
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    const Shape& s = plan_.tensors[at(plan_.output_tensor)].shape;
-    std::vector<std::int32_t> acc(at(batch * s.elements()));
-    get_output_accumulators(acc, batch);
-    if (output.size() < acc.size()) {
-      throw std::invalid_argument("gemmlowp: get_output: output span too small");
-    }
-    const std::int64_t plane = s.height * s.width;
-    for (std::size_t i = 0; i < acc.size(); ++i) {
-      const auto c = at(static_cast<std::int64_t>(i) % s.elements() / plane);
-      output[i] = static_cast<float>((static_cast<double>(acc[i]) + plan_.output_bias[c]) *
-                                     plan_.output_scale[c]);
-    }
-  }
-
-  const ModelInfo& info() const override { return info_; }
-
- private:
-  void check_batch(std::int64_t batch) const {
-    if (batch < 1 || batch > max_batch_) {
-      throw std::invalid_argument(
-          fmt::format("gemmlowp: batch {} outside 1..{} (max_batch)", batch, max_batch_));
-    }
+  void do_get_output_accumulators(std::span<std::int32_t> output,
+                                  std::int64_t batch) const override {
+    const TensorPlan& t = tensor(plan_.output_tensor);
+    integer_ops::nhwc_to_nchw(ints_[at(t.buffer)].data(), t.shape, output.data(), {0, batch});
   }
 
   const TensorPlan& tensor(int t) const { return plan_.tensors[at(t)]; }
   std::uint8_t* bytes(int t) { return bytes_[at(tensor(t).buffer)].data(); }
   std::int32_t* ints(int t) { return ints_[at(tensor(t).buffer)].data(); }
-  ConstByteView in_view(int t) { return {bytes(t), tensor(t).shape, tensor(t).zero_byte}; }
-  ByteView out_view(int t) { return {bytes(t), tensor(t).shape, tensor(t).zero_byte}; }
+  integer_ops::ByteLevels view(int t, std::int64_t batch) {
+    return byte_levels(bytes(t), tensor(t), batch);
+  }
 
   void execute(const StepPlan& step, std::int64_t batch) {
     const QOp& op = step.op;
@@ -118,42 +86,54 @@ class GemmlowpModel final : public CompiledModel {
       case QOpKind::Dense:
         convolve(step.conv, in, op.output, batch);
         break;
-      case QOpKind::MaxPool:
-        max_pool(op.pool, in_view(in), out_view(op.output), batch);
+      case QOpKind::MaxPool: {
+        const integer_ops::ByteLevels out = view(op.output, batch);
+        integer_ops::max_pool(view(in, batch), op.pool, out, {0, integer_ops::pool_rows(out)});
         break;
-      case QOpKind::AvgPool:
-        avg_pool(op.pool, op.pool_requant, in_view(in), out_view(op.output), batch);
+      }
+      case QOpKind::AvgPool: {
+        const integer_ops::ByteLevels out = view(op.output, batch);
+        integer_ops::avg_pool(view(in, batch), op.pool, op.pool_requant, out,
+                              {0, integer_ops::pool_rows(out)});
         break;
+      }
       case QOpKind::GlobalAvgPool:
-        global_avg_pool(op.pool_requant, in_view(in), out_view(op.output), batch);
+        integer_ops::global_avg_pool(view(in, batch), op.pool_requant, view(op.output, batch),
+                                     {0, batch});
         break;
       case QOpKind::Add: {
-        std::vector<ConstByteView> inputs;
-        for (int t : op.inputs) inputs.push_back(in_view(t));
-        add(op, inputs, out_view(op.output), batch);
+        std::vector<integer_ops::ByteLevels> inputs;
+        for (int t : op.inputs) inputs.push_back(view(t, batch));
+        const integer_ops::ByteLevels out = view(op.output, batch);
+        integer_ops::add(inputs, integer_ops::AddRule::of(op), out,
+                         {0, batch * out.shape.elements()});
         break;
       }
-      case QOpKind::Concat: {
-        std::vector<TensorPlan> plans;
-        for (int t : op.inputs) plans.push_back(tensor(t));
-        if (tensor(op.output).storage == Storage::Int32) {
-          std::vector<const std::int32_t*> inputs;
-          for (int t : op.inputs) inputs.push_back(ints(t));
-          concat(inputs, plans, ints(op.output), tensor(op.output), batch);
-        } else {
-          std::vector<const std::uint8_t*> inputs;
-          for (int t : op.inputs) inputs.push_back(bytes(t));
-          concat(inputs, plans, bytes(op.output), tensor(op.output), batch);
-        }
+      case QOpKind::Concat:
+        concat(op, batch);
         break;
-      }
       case QOpKind::Flatten:
         if (tensor(op.output).storage == Storage::Int32) {
-          flatten(ints(in), tensor(in), ints(op.output), tensor(op.output), batch);
+          integer_ops::nhwc_to_nchw(ints(in), tensor(in).shape, ints(op.output), {0, batch});
         } else {
-          flatten(bytes(in), tensor(in), bytes(op.output), tensor(op.output), batch);
+          integer_ops::flatten(view(in, batch), view(op.output, batch), {0, batch});
         }
         break;
+    }
+  }
+
+  void concat(const QOp& op, std::int64_t batch) {
+    const TensorPlan& out = tensor(op.output);
+    const integer_ops::Range pixels{0, batch * out.shape.height * out.shape.width};
+    std::int64_t offset = 0;
+    for (int t : op.inputs) {
+      if (out.storage == Storage::Int32) {
+        integer_ops::copy_channels(ints(t), tensor(t).shape, ints(op.output), out.shape, offset,
+                                   pixels);
+      } else {
+        integer_ops::copy_channels(view(t, batch), view(op.output, batch), offset, pixels);
+      }
+      offset += tensor(t).shape.channels;
     }
   }
 
@@ -163,7 +143,7 @@ class GemmlowpModel final : public CompiledModel {
     const std::uint8_t* rhs = bytes(in);
     int rhs_stride = static_cast<int>(conv.in.channels);
     if (!conv.direct) {
-      im2col(conv, in_view(in), batch, im2col_.data());
+      im2col(conv, view(in, batch), im2col_.data());
       rhs = im2col_.data();
       rhs_stride = conv.patch_bytes();
     }
@@ -177,10 +157,9 @@ class GemmlowpModel final : public CompiledModel {
       gemm_.multiply(m, static_cast<int>(pixels), k, lhs, rhs_g, acc + at(std::int64_t{g} * m),
                      static_cast<int>(conv.out.channels));
     }
-    if (!keep_int32) requantize(acc, pixels, conv.requant, out_view(out));
+    if (!keep_int32) requantize(acc, pixels, conv.requant, view(out, batch));
   }
 
-  ModelInfo info_;
   UniformQuantizer quant_;
   ModelPlan plan_;
   Gemm gemm_;

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "engine/gemmlowp/compiled_model.hpp"
 #include "engine/gemmlowp/gemm.hpp"
 #include "engine/lowering/lower.hpp"
@@ -38,24 +36,21 @@ class GemmlowpBackend final : public Backend {
     return caps;
   }
 
-  std::unique_ptr<CompiledModel> compile(const Graph& graph, const Precision& precision,
-                                         const CompileOptions& options) const override {
+ private:
+  std::optional<std::string> do_support(const Graph& graph, const Precision& precision,
+                                        const CompileOptions& options) const override {
     if (!gemmlowp_backend::cpu_supports_gemm_kernels()) {
-      throw UnsupportedError(
-          "backend gemmlowp needs a CPU with AVX2 (its gemmlowp kernels are "
-          "built for AVX2)");
-    }
-    if (is_float(precision.weights) || is_float(precision.activations)) {
-      throw UnsupportedError(fmt::format(
-          "backend gemmlowp runs integer precisions only (INT8, and WxAy in the INT8 carrier), "
-          "not {}",
-          precision.name()));
+      return "backend gemmlowp needs a CPU with AVX2 (its gemmlowp kernels are built for AVX2)";
     }
     if (options.portable) {
-      throw UnsupportedError(
-          "backend gemmlowp has no portable kernels (gemmlowp fixes its SIMD path at build time)");
+      return "backend gemmlowp has no portable kernels (gemmlowp fixes its SIMD path at build "
+             "time)";
     }
-    check_supported(*this, graph, precision, options);
+    return lowering_refusal(graph, precision);
+  }
+
+  std::unique_ptr<CompiledModel> do_compile(const Graph& graph, const Precision& precision,
+                                            const CompileOptions& options) const override {
     return gemmlowp_backend::compile_lowered(lower(graph, precision), options);
   }
 };

@@ -3,7 +3,8 @@
 // own bit widths (engine/lowbit/kernels/lowbit_gemm.hpp: bit-plane AND+popcount or unpack + AVX-512
 // VNNI), so W1A1 .. W4A4 pay for 1 .. 4 bit-planes rather than an INT8 carrier.
 //
-// Layout and execution (lowbit_backend.cpp):
+// Layout and execution (plan.hpp: the layout made at compile time; compiled_model.hpp: the run;
+// ops.hpp: the conv loops; pooling, add, concat and flatten are the shared integer_ops loops):
 //  - activations are NHWC (channels innermost, batch outermost), one byte per level: uint8 for
 //    unsigned tensors (0..255), int8 for signed ones (binary -1/+1 included); the last layer's
 //    int32 accumulators (and a flatten/concat of them) are int32;

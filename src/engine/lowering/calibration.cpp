@@ -3,21 +3,16 @@
 #include <cmath>
 #include <span>
 
+#include "core/random.hpp"
 #include "engine/backend.hpp"
 #include "engine/lowering/calibration_executor.hpp"
 
 namespace qtb {
 
 std::vector<float> calibration_inputs(const Shape& shape, int count, std::uint64_t seed) {
-  std::uint64_t state = seed;
-  auto next = [&state] {  // splitmix64
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
+  SplitMix64 random(seed);
   std::vector<float> pixels(static_cast<std::size_t>(shape.elements() * count));
-  for (auto& p : pixels) p = static_cast<float>(next() >> 40) * 0x1.0p-24f;  // exact in float
+  for (auto& p : pixels) p = random.uniform24();
   return pixels;
 }
 

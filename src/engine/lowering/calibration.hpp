@@ -18,7 +18,8 @@ struct TensorStats {
 };
 
 // `count` inputs of `shape`, one after the other in one vector: pixels uniform in [0, 1) with a
-// 24-bit resolution, from splitmix64 seeded with `seed` (identical on every platform).
+// 24-bit resolution, from core/random.hpp's SplitMix64 seeded with `seed` (identical on every
+// platform).
 std::vector<float> calibration_inputs(const Shape& shape, int count, std::uint64_t seed);
 
 // Runs the graph in float32 on options.calibration_inputs calibration inputs; one entry per graph

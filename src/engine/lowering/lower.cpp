@@ -88,6 +88,9 @@ class Lowering {
     model_.precision = precision;
   }
 
+  // The checks before calibration (lowering_refusal).
+  void check_structure() { partition(); }
+
   LoweredModel run() {
     partition();
     stats_ = calibrate(graph_, options_);
@@ -572,7 +575,10 @@ class Lowering {
 
 }  // namespace
 
-LoweredModel lower(const Graph& graph, const Precision& precision, const LoweringOptions& options) {
+namespace {
+
+// What lower() checks before it builds anything.
+void check_request(const Graph& graph, const Precision& precision) {
   if (is_float(precision.weights) || is_float(precision.activations)) {
     throw UnsupportedError("lowering: " + precision.name() + " is a float precision");
   }
@@ -580,7 +586,23 @@ LoweredModel lower(const Graph& graph, const Precision& precision, const Lowerin
   if (!graph.has_all_weights()) {
     throw UnsupportedError("lowering: graph '" + graph.name() + "' lacks weights");
   }
+}
+
+}  // namespace
+
+LoweredModel lower(const Graph& graph, const Precision& precision, const LoweringOptions& options) {
+  check_request(graph, precision);
   return Lowering(graph, precision, options).run();
+}
+
+std::optional<std::string> lowering_refusal(const Graph& graph, const Precision& precision) {
+  try {
+    check_request(graph, precision);
+    Lowering(graph, precision, {}).check_structure();
+  } catch (const UnsupportedError& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace qtb

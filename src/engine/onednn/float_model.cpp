@@ -11,10 +11,11 @@
 namespace qtb::onednn {
 namespace {
 
-class FloatModel final : public ModelBase {
+class FloatModel final : public CompiledModel, public ModelBase {
  public:
   FloatModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
       : ModelBase(options) {
+    describe(info_);
     const ThreadScope threads(threads_);
     const FloatNetwork net = fuse_float_graph(graph);
     const dt activations = precision.activations == DataType::BF16 ? dt::bf16 : dt::f32;
@@ -65,8 +66,13 @@ class FloatModel final : public ModelBase {
     info_.output = output_shape_;
   }
 
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    check_span(input.size(), batch, input_shape_, "input");
+ private:
+  struct Io {
+    dnnl::memory::desc user_in, user_out;
+    dnnl::reorder in, out;
+  };
+
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
     const ThreadScope threads(threads_);
     for (const BatchChunk& c : chunks(batch)) {
       const FloatPlan& plan = *plans_[c.plan];
@@ -79,14 +85,13 @@ class FloatModel final : public ModelBase {
     stream_.wait();
   }
 
-  void run(std::int64_t batch) override {
+  void do_run(std::int64_t batch) override {
     const auto parts = chunks(batch);
     const ThreadScope threads(threads_);
     for (const BatchChunk& c : parts) plans_[c.plan]->exec.execute(stream_);
   }
 
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    check_span(output.size(), batch, output_shape_, "output");
+  void do_get_output(std::span<float> output, std::int64_t batch) const override {
     const ThreadScope threads(threads_);
     for (const BatchChunk& c : chunks(batch)) {
       const FloatPlan& plan = *plans_[c.plan];
@@ -97,17 +102,6 @@ class FloatModel final : public ModelBase {
     }
     stream_.wait();
   }
-
-  void get_output_accumulators(std::span<std::int32_t>, std::int64_t) const override {
-    throw UnsupportedError("onednn: " + info_.precision.name() +
-                           " has no integer accumulators (float precision)");
-  }
-
- private:
-  struct Io {
-    dnnl::memory::desc user_in, user_out;
-    dnnl::reorder in, out;
-  };
 
   std::vector<std::unique_ptr<FloatPlan>> plans_;  // ascending batch, as batch_ladder()
   std::vector<Io> io_;

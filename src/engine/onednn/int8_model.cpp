@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "engine/integer_model.hpp"
 #include "engine/lowering/lower.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/int8_plan.hpp"
@@ -76,16 +77,13 @@ void check_model(const LoweredModel& m) {
   }
 }
 
-class Int8Model final : public ModelBase {
+class Int8Model final : public IntegerModel, public ModelBase {
  public:
   Int8Model(LoweredModel model, const CompileOptions& options)
-      : ModelBase(options), model_(std::move(model)) {
+      : IntegerModel(model), ModelBase(options), model_(std::move(model)) {
+    describe(info_);
     check_model(model_);
-    if (!exact_int8_isa()) {
-      throw UnsupportedError(fmt::format(
-          "backend onednn: INT8 needs VNNI or AMX for exact int32 accumulation (this CPU: {})",
-          effective_isa_name()));
-    }
+    if (auto reason = int8_isa_refusal()) throw UnsupportedError(*reason);
     const ThreadScope threads(threads_);
     params_ = make_int8_params(model_);
     ImplSummary impls;
@@ -123,13 +121,13 @@ class Int8Model final : public ModelBase {
     info_.output = model_.tensors[static_cast<std::size_t>(model_.output_tensor)].shape;
   }
 
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    check_span(input.size(), batch, info_.input, "input");
+ private:
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
     const ThreadScope threads(threads_);
     const UniformQuantizer& q = model_.tensors.front().quant;
     for (const BatchChunk& c : chunks(batch)) {
       const Int8Plan& plan = *plans_[c.plan];
-      const Levels8 out{plan.exec.data(plan.input), q.is_signed, info_.input, c.size};
+      const ByteLevels out{plan.exec.data(plan.input), info_.input, c.size, q.is_signed, 0};
       const auto per = static_cast<std::size_t>(info_.input.elements());
       quantize_input(input.subspan(static_cast<std::size_t>(c.offset) * per,
                                    static_cast<std::size_t>(c.size) * per),
@@ -137,43 +135,36 @@ class Int8Model final : public ModelBase {
     }
   }
 
-  void run(std::int64_t batch) override {
+  void do_run(std::int64_t batch) override {
     const auto parts = chunks(batch);
     const ThreadScope threads(threads_);
     for (const BatchChunk& c : parts) plans_[c.plan]->exec.execute(stream_);
   }
 
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    check_span(output.size(), batch, info_.output, "output");
-    const auto per = static_cast<std::size_t>(info_.output.elements());
-    std::vector<std::int32_t> acc(static_cast<std::size_t>(batch) * per);
-    get_output_accumulators(acc, batch);
-    const std::int64_t plane = info_.output.height * info_.output.width;
-    for (std::size_t i = 0; i < acc.size(); ++i) {
-      const auto c = static_cast<std::size_t>(static_cast<std::int64_t>(i % per) / plane);
-      output[i] = static_cast<float>((static_cast<double>(acc[i]) + model_.output_bias[c]) *
-                                     model_.output_scale[c]);
-    }
-  }
-
-  void get_output_accumulators(std::span<std::int32_t> output, std::int64_t batch) const override {
-    check_span(output.size(), batch, info_.output, "output");
+  void do_get_output_accumulators(std::span<std::int32_t> output,
+                                  std::int64_t batch) const override {
     const auto per = static_cast<std::size_t>(info_.output.elements());
     for (const BatchChunk& c : chunks(batch)) {
       const Int8Plan& plan = *plans_[c.plan];
-      accumulators_to_nchw(static_cast<const std::int32_t*>(plan.exec.data(plan.output)),
-                           info_.output, c.size,
-                           output.data() + static_cast<std::size_t>(c.offset) * per);
+      integer_ops::nhwc_to_nchw(
+          static_cast<const std::int32_t*>(plan.exec.data(plan.output)), info_.output,
+          output.data() + static_cast<std::size_t>(c.offset) * per, {0, c.size});
     }
   }
 
- private:
   LoweredModel model_;
   Int8Params params_;
   std::vector<std::unique_ptr<Int8Plan>> plans_;
 };
 
 }  // namespace
+
+std::optional<std::string> int8_isa_refusal() {
+  if (exact_int8_isa()) return std::nullopt;
+  return fmt::format(
+      "backend onednn: INT8 needs VNNI or AMX for exact int32 accumulation (this CPU: {})",
+      effective_isa_name());
+}
 
 std::unique_ptr<CompiledModel> compile_lowered(LoweredModel model, const CompileOptions& options) {
   return std::make_unique<Int8Model>(std::move(model), options);

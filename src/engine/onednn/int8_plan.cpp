@@ -154,7 +154,7 @@ class Builder {
     return m;
   }
   // A tensor's levels; the data pointer is bound when the kernel runs.
-  Levels8 levels(int t) const { return {nullptr, is_signed(t), shape(t), n_}; }
+  ByteLevels levels(int t) const { return {nullptr, shape(t), n_, is_signed(t), 0}; }
 
   struct Compute {
     dnnl::primitive prim;
@@ -340,15 +340,15 @@ class Builder {
     const int in = op.inputs.front();
     const int src = read(in);
     const int dst = tensor_mem(op.output);
-    const Levels8 li = levels(in);
-    const Levels8 lo = levels(op.output);
+    const ByteLevels li = levels(in);
+    const ByteLevels lo = levels(op.output);
     const bool global = op.kind == QOpKind::GlobalAvgPool;
     const PoolAttrs pool = op.pool;
     const Requantizer r = op.pool_requant;
     const int threads = ctx_.threads;
     exec_.kernel({src, dst}, global ? "global_avg_pool" : "avg_pool",
                  [=](std::span<void* const> data) {
-                   Levels8 x = li, y = lo;
+                   ByteLevels x = li, y = lo;
                    x.data = data[0];
                    y.data = data[1];
                    if (global) {
@@ -361,20 +361,20 @@ class Builder {
 
   void add(const QOp& op) {
     std::vector<int> ids;
-    std::vector<Levels8> ins;
+    std::vector<ByteLevels> ins;
     for (int t : op.inputs) {
       ids.push_back(read(t));
       ins.push_back(levels(t));
     }
     const int dst = tensor_mem(op.output);
     ids.push_back(dst);
-    const Levels8 lo = levels(op.output);
+    const ByteLevels lo = levels(op.output);
     const AddRule* rule = &ctx_.params.add[static_cast<std::size_t>(op_)];
     const int threads = ctx_.threads;
     exec_.kernel(ids, "add", [=](std::span<void* const> data) {
-      std::vector<Levels8> x = ins;
+      std::vector<ByteLevels> x = ins;
       for (std::size_t i = 0; i < x.size(); ++i) x[i].data = data[i];
-      Levels8 y = lo;
+      ByteLevels y = lo;
       y.data = data[x.size()];
       onednn::add(x, *rule, y, threads);
     });
@@ -391,11 +391,11 @@ class Builder {
         throw UnsupportedError("onednn: concat '" + op.name + "' mixes level types");
       }
       const int src = read(t);
-      const Levels8 li = levels(t);
-      const Levels8 lo = levels(op.output);
+      const ByteLevels li = levels(t);
+      const ByteLevels lo = levels(op.output);
       const int threads = ctx_.threads;
       exec_.kernel({src, dst}, "copy_channels", [=](std::span<void* const> data) {
-        Levels8 x = li, y = lo;
+        ByteLevels x = li, y = lo;
         x.data = data[0];
         y.data = data[1];
         copy_channels(x, y, here, threads);
@@ -441,14 +441,7 @@ Int8Params make_int8_params(const LoweredModel& model) {
     params.weights.emplace_back(std::move(bytes));
     params.requant.push_back(op.requant.empty() ? nullptr
                                                 : std::make_unique<RequantTable>(op.requant));
-    AddRule rule;
-    if (op.kind == QOpKind::Add) {
-      rule.multipliers = op.add_multipliers;
-      rule.shift = op.add_shift;
-      rule.lo = op.pool_requant.lo;
-      rule.hi = op.pool_requant.hi;
-    }
-    params.add.push_back(std::move(rule));
+    params.add.push_back(op.kind == QOpKind::Add ? AddRule::of(op) : AddRule{});
   }
   return params;
 }

@@ -5,8 +5,6 @@
 #include <new>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 #include "engine/onednn/dnnl_util.hpp"
 
 namespace qtb::onednn {
@@ -15,10 +13,12 @@ ModelBase::ModelBase(const CompileOptions& options)
     : engine_(dnnl::engine::kind::cpu, 0),
       stream_(engine_),
       threads_(options.threads),
-      max_batch_(options.max_batch) {
-  info_.backend = "onednn";
-  info_.threads = options.threads;
-  info_.max_batch = options.max_batch;
+      max_batch_(options.max_batch) {}
+
+void ModelBase::describe(ModelInfo& info) const {
+  info.backend = "onednn";
+  info.threads = threads_;
+  info.max_batch = max_batch_;
 }
 
 void ModelBase::bind_plans(const std::vector<ExecPlan*>& plans) {
@@ -39,19 +39,6 @@ std::vector<StepTime> ModelBase::profile(std::int64_t batch, int runs, int repea
   }
   const ThreadScope threads(threads_);
   return plans_.at(parts.front().plan)->profile(stream_, runs, repeats, clock);
-}
-
-void ModelBase::check_span(std::size_t got, std::int64_t batch, const Shape& per_input,
-                           const char* what) const {
-  if (batch < 1 || batch > max_batch_) {
-    throw std::invalid_argument(
-        fmt::format("onednn: batch {} outside 1..{} (the compiled max_batch)", batch, max_batch_));
-  }
-  const auto want = static_cast<std::size_t>(batch * per_input.elements());
-  if (got < want) {
-    throw std::invalid_argument(
-        fmt::format("onednn: {} holds {} values, batch {} needs {}", what, got, batch, want));
-  }
 }
 
 }  // namespace qtb::onednn

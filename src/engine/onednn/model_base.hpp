@@ -1,6 +1,8 @@
 #pragma once
-// What the float and integer models of the onednn backend share: one engine and stream, the plans
-// of the batch ladder over one arena, and the chunking of a batch over those plans.
+// What the float and integer models of the onednn backend share besides the CompiledModel they
+// are: one engine and stream, the plans of the batch ladder over one arena, and the chunking of a
+// batch over those plans. A second base of FloatModel and Int8Model (benchmarks reach it from a
+// CompiledModel with dynamic_cast).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,9 +16,11 @@
 
 namespace qtb::onednn {
 
-class ModelBase : public CompiledModel {
+class ModelBase {
  public:
-  const ModelInfo& info() const override { return info_; }
+  virtual ~ModelBase() = default;
+  ModelBase(const ModelBase&) = delete;
+  ModelBase& operator=(const ModelBase&) = delete;
 
   // Opt-in profiling for benchmarks (not part of CompiledModel): ExecPlan::profile() of the plan
   // that run(batch) executes, batch <= the largest plan. Call set_input() first; run() afterwards
@@ -32,14 +36,13 @@ class ModelBase : public CompiledModel {
   std::vector<BatchChunk> chunks(std::int64_t batch) const {
     return split_batch(batch, max_batch_);
   }
-  void check_span(std::size_t got, std::int64_t batch, const Shape& per_input,
-                  const char* what) const;
+  // ModelInfo's fields every onednn model has (backend, threads, max_batch).
+  void describe(ModelInfo& info) const;
 
   dnnl::engine engine_;
   mutable dnnl::stream stream_;
   int threads_ = 1;
   std::int64_t max_batch_ = 1;
-  ModelInfo info_;
 
  private:
   std::unique_ptr<std::byte, void (*)(std::byte*)> arena_{nullptr, nullptr};

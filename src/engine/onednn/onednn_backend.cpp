@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include "engine/lowering/lower.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/float_model.hpp"
 #include "engine/onednn/int8_model.hpp"
@@ -29,13 +30,19 @@ class OnednnBackend final : public Backend {
     return caps;
   }
 
-  std::unique_ptr<CompiledModel> compile(const Graph& graph, const Precision& precision,
-                                         const CompileOptions& options) const override {
-    check_supported(*this, graph, precision, options);
+ private:
+  std::optional<std::string> do_support(const Graph& graph, const Precision& precision,
+                                        const CompileOptions& options) const override {
     if (options.portable) {
-      throw UnsupportedError(
-          "backend onednn has no portable kernels: oneDNN dispatches on the CPU's ISA");
+      return "backend onednn has no portable kernels: oneDNN dispatches on the CPU's ISA";
     }
+    if (precision != Precision::uniform(DataType::INT8)) return std::nullopt;
+    if (auto reason = onednn::int8_isa_refusal()) return reason;
+    return lowering_refusal(graph, precision);
+  }
+
+  std::unique_ptr<CompiledModel> do_compile(const Graph& graph, const Precision& precision,
+                                            const CompileOptions& options) const override {
     if (precision == Precision::uniform(DataType::INT8)) {
       return onednn::compile_int8(graph, options);
     }

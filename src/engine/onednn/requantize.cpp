@@ -10,6 +10,7 @@
 
 #include <omp.h>
 
+#include "engine/integer_ops/add_rule.hpp"
 #include "engine/onednn/avx512_levels.hpp"
 #include "engine/onednn/simd.hpp"
 
@@ -21,9 +22,7 @@ constexpr std::int64_t kLanes = 16;
 std::int32_t add_rule(std::int32_t level, std::int32_t other, const FusedAdd& a) {
   const std::int64_t sum =
       std::int64_t{level} * a.self_multiplier + std::int64_t{other} * a.other_multiplier;
-  const std::int64_t rounded =
-      a.shift > 0 ? (sum + (std::int64_t{1} << (a.shift - 1))) >> a.shift : sum;
-  return static_cast<std::int32_t>(std::clamp<std::int64_t>(rounded, a.lo, a.hi));
+  return integer_ops::round_shift_clamp(sum, a.shift, a.lo, a.hi);
 }
 
 template <typename Out, typename Other>
@@ -89,7 +88,7 @@ struct AddConstants {
   QTB_AVX512_TARGET explicit AddConstants(const FusedAdd& add)
       : ms(_mm512_set1_epi64(add.self_multiplier)),
         mo(_mm512_set1_epi64(add.other_multiplier)),
-        round(_mm512_set1_epi64(add.shift > 0 ? std::int64_t{1} << (add.shift - 1) : 0)),
+        round(_mm512_set1_epi64(integer_ops::rounding_term(add.shift))),
         lo(_mm512_set1_epi64(add.lo)),
         hi(_mm512_set1_epi64(add.hi)),
         count(_mm_cvtsi32_si128(add.shift)) {}

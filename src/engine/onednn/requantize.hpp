@@ -47,6 +47,7 @@ struct RequantTarget {
   bool is_signed = false;  // s8, else u8 (the output's levels)
 };
 
+// The add rule (engine/integer_ops/add_rule.hpp) of two inputs:
 // y = clamp(rounding_shift(int64(level) * self_multiplier + int64(other) * other_multiplier,
 // shift), lo, hi), where level is the requantized accumulator and other the residual operand's
 // level at the same position (nhwc, pixels x channels, stride = channels).

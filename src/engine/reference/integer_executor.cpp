@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/integer_model.hpp"
+#include "engine/integer_ops/add_rule.hpp"
+
 namespace qtb {
 namespace {
 
@@ -96,20 +99,14 @@ Levels global_avg_pool(const QOp& op, const Shape& in_shape, const Levels& in) {
 }
 
 Levels add(const QOp& op, const std::vector<const Levels*>& inputs) {
-  const Requantizer& clamp = op.pool_requant;
+  const integer_ops::AddRule rule = integer_ops::AddRule::of(op);
   Levels out(inputs.front()->size());
   for (std::size_t e = 0; e < out.size(); ++e) {
     std::int64_t sum = 0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      sum += std::int64_t{(*inputs[i])[e]} * op.add_multipliers[i];
+      sum += std::int64_t{(*inputs[i])[e]} * rule.multipliers[i];
     }
-    if (clamp.binary) {
-      out[e] = sum >= 0 ? 1 : -1;
-      continue;
-    }
-    const std::int64_t rounded =
-        op.add_shift > 0 ? (sum + (std::int64_t{1} << (op.add_shift - 1))) >> op.add_shift : sum;
-    out[e] = static_cast<std::int32_t>(std::clamp<std::int64_t>(rounded, clamp.lo, clamp.hi));
+    out[e] = rule.apply(sum);
   }
   return out;
 }
@@ -227,13 +224,7 @@ void IntegerExecutor::run(std::span<const std::int32_t> input, std::span<std::in
 
 void IntegerExecutor::decode(std::span<const std::int32_t> accumulators,
                              std::span<float> logits) const {
-  const Shape& s = output_shape();
-  const std::int64_t plane = s.height * s.width;
-  for (std::size_t i = 0; i < accumulators.size(); ++i) {
-    const auto c = static_cast<std::size_t>(static_cast<std::int64_t>(i) % s.elements() / plane);
-    logits[i] = static_cast<float>((static_cast<double>(accumulators[i]) + model_.output_bias[c]) *
-                                   model_.output_scale[c]);
-  }
+  decode_logits(accumulators, output_shape(), model_.output_scale, model_.output_bias, logits);
 }
 
 }  // namespace qtb

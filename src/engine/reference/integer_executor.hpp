@@ -10,8 +10,9 @@
 //  - avg pool: sum of the window's levels inside the input (padding adds 0), then
 //    pool_requant.apply(sum); lower() folds the division by the full kernel area into the
 //    multiplier. Global average pool: sum over the plane, then pool_requant.apply(sum);
-//  - add: s = sum_i int64(level_i) * add_multipliers[i]; y = clamp(rounding_shift(s, add_shift),
-//    pool_requant.lo, pool_requant.hi); when pool_requant.binary, y = s >= 0 ? +1 : -1;
+//  - add: integer_ops::AddRule (s = sum_i int64(level_i) * add_multipliers[i];
+//    y = clamp(rounding_shift(s, add_shift), pool_requant.lo, pool_requant.hi); when
+//    pool_requant.binary, y = s >= 0 ? +1 : -1);
 //  - concat places the channels of its inputs in order; flatten copies (CHW order).
 #include <cstdint>
 #include <functional>
@@ -38,7 +39,8 @@ class IntegerExecutor {
   // Input levels (input_shape().elements()) to the last layer's accumulators.
   void run(std::span<const std::int32_t> input, std::span<std::int32_t> accumulators,
            const Observer& observer = {}) const;
-  // logits = (acc + output_bias[c]) * output_scale[c], computed in double, stored as float.
+  // logits = (acc + output_bias[c]) * output_scale[c], computed in double, stored as float
+  // (decode_logits); whole inputs, as many logits as accumulators.
   void decode(std::span<const std::int32_t> accumulators, std::span<float> logits) const;
 
  private:

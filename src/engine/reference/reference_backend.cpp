@@ -1,37 +1,16 @@
 #include "engine/reference/reference_backend.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "engine/integer_model.hpp"
 #include "engine/lowering/lower.hpp"
 #include "engine/reference/float_executor.hpp"
 #include "engine/reference/integer_executor.hpp"
 
 namespace qtb {
 namespace {
-
-std::size_t checked_batch(std::int64_t batch, std::int64_t max_batch) {
-  if (batch < 1 || batch > max_batch) {
-    throw std::invalid_argument(
-        fmt::format("reference backend: batch {} outside 1..{}", batch, max_batch));
-  }
-  return static_cast<std::size_t>(batch);
-}
-
-// batch x per_input values, checked against the batch limit and the span's size.
-std::size_t checked_values(std::size_t available, std::int64_t batch, std::int64_t max_batch,
-                           std::size_t per_input, const char* what) {
-  const std::size_t needed = checked_batch(batch, max_batch) * per_input;
-  if (available < needed) {
-    throw std::invalid_argument(
-        fmt::format("reference backend: {} holds {} values, {} inputs need {}", what, available,
-                    batch, needed));
-  }
-  return needed;
-}
 
 std::int64_t conv_dense_weights(const Graph& graph) {
   std::int64_t count = 0;
@@ -51,107 +30,84 @@ ModelInfo base_info(const Precision& precision, const CompileOptions& options) {
   return info;
 }
 
+// The executor's shapes, and buffers for options.max_batch inputs and outputs.
+template <class Executor, class In, class Out>
+void size_io(const Executor& executor, const CompileOptions& options, ModelInfo& info,
+             std::vector<In>& inputs, std::vector<Out>& outputs) {
+  info.input = executor.input_shape();
+  info.output = executor.output_shape();
+  inputs.resize(static_cast<std::size_t>(info.input.elements() * options.max_batch));
+  outputs.resize(static_cast<std::size_t>(info.output.elements() * options.max_batch));
+}
+
+// One input after the other: the executors run one input.
+template <class Executor, class In, class Out>
+void run_each(const Executor& executor, const std::vector<In>& inputs, std::vector<Out>& outputs,
+              const ModelInfo& info, std::int64_t batch) {
+  const auto in_size = static_cast<std::size_t>(info.input.elements());
+  const auto out_size = static_cast<std::size_t>(info.output.elements());
+  for (std::size_t b = 0; b < static_cast<std::size_t>(batch); ++b) {
+    executor.run(std::span(inputs).subspan(b * in_size, in_size),
+                 std::span(outputs).subspan(b * out_size, out_size));
+  }
+}
+
 // FP32, FP16, BF16: the Graph run by FloatExecutor, one input after the other.
-class FloatModel : public CompiledModel {
+class ReferenceFloatModel final : public CompiledModel {
  public:
-  FloatModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
-      : executor_(graph, float_format_of(precision.weights)), info_(base_info(precision, options)) {
+  ReferenceFloatModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
+      : executor_(graph, float_format_of(precision.weights)) {
+    info_ = base_info(precision, options);
     info_.method = fmt::format("reference loops ({} storage, float32 arithmetic)",
                                to_string(executor_.storage()));
     if (executor_.storage() == FloatFormat::FP32) info_.method = "reference loops (float32)";
     info_.weight_bytes = conv_dense_weights(graph) * (bit_width(precision.weights) / 8);
-    info_.input = executor_.input_shape();
-    info_.output = executor_.output_shape();
-    input_.resize(static_cast<std::size_t>(info_.input.elements() * options.max_batch));
-    output_.resize(static_cast<std::size_t>(info_.output.elements() * options.max_batch));
+    size_io(executor_, options, info_, input_, output_);
   }
-
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    const std::size_t n = checked_values(input.size(), batch, info_.max_batch, in_size(), "input");
-    std::copy_n(input.begin(), n, input_.begin());
-  }
-
-  void run(std::int64_t batch) override {
-    const std::size_t n = checked_batch(batch, info_.max_batch);
-    for (std::size_t b = 0; b < n; ++b) {
-      executor_.run(std::span(input_).subspan(b * in_size(), in_size()),
-                    std::span(output_).subspan(b * out_size(), out_size()));
-    }
-  }
-
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    const std::size_t n =
-        checked_values(output.size(), batch, info_.max_batch, out_size(), "output");
-    std::copy_n(output_.begin(), n, output.begin());
-  }
-
-  void get_output_accumulators(std::span<std::int32_t>, std::int64_t) const override {
-    throw UnsupportedError("reference backend: " + info_.precision.name() +
-                           " has no integer accumulators");
-  }
-
-  const ModelInfo& info() const override { return info_; }
 
  private:
-  std::size_t in_size() const { return static_cast<std::size_t>(info_.input.elements()); }
-  std::size_t out_size() const { return static_cast<std::size_t>(info_.output.elements()); }
+  void do_set_input(std::span<const float> input, std::int64_t) override {
+    std::copy(input.begin(), input.end(), input_.begin());
+  }
+
+  void do_run(std::int64_t batch) override { run_each(executor_, input_, output_, info_, batch); }
+
+  void do_get_output(std::span<float> output, std::int64_t) const override {
+    std::copy_n(output_.begin(), output.size(), output.begin());
+  }
 
   FloatExecutor executor_;
-  ModelInfo info_;
   std::vector<float> input_;   // batch x input, as set (run() rounds it to the storage format)
   std::vector<float> output_;  // batch x logits
 };
 
 // INT8 and WxAy: lower()'s LoweredModel run by IntegerExecutor.
-class IntegerModel : public CompiledModel {
+class ReferenceIntegerModel final : public IntegerModel {
  public:
-  IntegerModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
-      : executor_(lower(graph, precision)), info_(base_info(precision, options)) {
+  ReferenceIntegerModel(LoweredModel model, const CompileOptions& options)
+      : IntegerModel(model), executor_(std::move(model)) {
+    info_ = base_info(executor_.model().precision, options);
     info_.method = "reference loops (int32)";
     std::int64_t weights = 0;
     for (const QOp& op : executor_.model().ops) {
       weights += static_cast<std::int64_t>(op.weights.size());
     }
-    info_.weight_bytes = (weights * bit_width(precision.weights) + 7) / 8;
-    info_.input = executor_.input_shape();
-    info_.output = executor_.output_shape();
-    input_.resize(static_cast<std::size_t>(info_.input.elements() * options.max_batch));
-    output_.resize(static_cast<std::size_t>(info_.output.elements() * options.max_batch));
+    info_.weight_bytes = (weights * bit_width(info_.precision.weights) + 7) / 8;
+    size_io(executor_, options, info_, input_, output_);
   }
-
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    const std::size_t n = checked_values(input.size(), batch, info_.max_batch, in_size(), "input");
-    executor_.quantize_input(input.first(n), std::span(input_).first(n));
-  }
-
-  void run(std::int64_t batch) override {
-    const std::size_t n = checked_batch(batch, info_.max_batch);
-    for (std::size_t b = 0; b < n; ++b) {
-      executor_.run(std::span(input_).subspan(b * in_size(), in_size()),
-                    std::span(output_).subspan(b * out_size(), out_size()));
-    }
-  }
-
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    const std::size_t n =
-        checked_values(output.size(), batch, info_.max_batch, out_size(), "output");
-    executor_.decode(std::span(output_).first(n), output.first(n));
-  }
-
-  void get_output_accumulators(std::span<std::int32_t> output, std::int64_t batch) const override {
-    const std::size_t n =
-        checked_values(output.size(), batch, info_.max_batch, out_size(), "output");
-    std::copy_n(output_.begin(), n, output.begin());
-  }
-
-  const ModelInfo& info() const override { return info_; }
 
  private:
-  std::size_t in_size() const { return static_cast<std::size_t>(info_.input.elements()); }
-  std::size_t out_size() const { return static_cast<std::size_t>(info_.output.elements()); }
+  void do_set_input(std::span<const float> input, std::int64_t) override {
+    executor_.quantize_input(input, std::span(input_).first(input.size()));
+  }
+
+  void do_run(std::int64_t batch) override { run_each(executor_, input_, output_, info_, batch); }
+
+  void do_get_output_accumulators(std::span<std::int32_t> output, std::int64_t) const override {
+    std::copy_n(output_.begin(), output.size(), output.begin());
+  }
 
   IntegerExecutor executor_;
-  ModelInfo info_;
   std::vector<std::int32_t> input_;   // batch x input levels
   std::vector<std::int32_t> output_;  // batch x int32 accumulators
 };
@@ -172,12 +128,20 @@ BackendCapabilities ReferenceBackend::capabilities() const {
   return caps;
 }
 
-std::unique_ptr<CompiledModel> ReferenceBackend::compile(const Graph& graph,
-                                                         const Precision& precision,
-                                                         const CompileOptions& options) const {
-  check_supported(*this, graph, precision, options);
-  if (is_float(precision.weights)) return std::make_unique<FloatModel>(graph, precision, options);
-  return std::make_unique<IntegerModel>(graph, precision, options);
+std::optional<std::string> ReferenceBackend::do_support(const Graph& graph,
+                                                        const Precision& precision,
+                                                        const CompileOptions&) const {
+  if (is_float(precision.weights)) return std::nullopt;
+  return lowering_refusal(graph, precision);
+}
+
+std::unique_ptr<CompiledModel> ReferenceBackend::do_compile(const Graph& graph,
+                                                            const Precision& precision,
+                                                            const CompileOptions& options) const {
+  if (is_float(precision.weights)) {
+    return std::make_unique<ReferenceFloatModel>(graph, precision, options);
+  }
+  return std::make_unique<ReferenceIntegerModel>(lower(graph, precision), options);
 }
 
 std::unique_ptr<Backend> make_reference_backend() {

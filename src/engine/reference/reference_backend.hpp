@@ -15,8 +15,12 @@ class ReferenceBackend : public Backend {
  public:
   std::string_view name() const override { return "reference"; }
   BackendCapabilities capabilities() const override;
-  std::unique_ptr<CompiledModel> compile(const Graph& graph, const Precision& precision,
-                                         const CompileOptions& options) const override;
+
+ private:
+  std::optional<std::string> do_support(const Graph& graph, const Precision& precision,
+                                        const CompileOptions& options) const override;
+  std::unique_ptr<CompiledModel> do_compile(const Graph& graph, const Precision& precision,
+                                            const CompileOptions& options) const override;
 };
 
 std::unique_ptr<Backend> make_reference_backend();

@@ -5,6 +5,7 @@
 #include <thread>
 #include <variant>
 
+#include "engine/integer_model.hpp"
 #include "engine/lowering/lower.hpp"
 #include "engine/sparse/csr_matrix.hpp"
 #include "graph/batch_norm.hpp"
@@ -80,115 +81,51 @@ std::vector<FloatLayer> fold_float_layers(const Graph& graph) {
   return layers;
 }
 
-class SparseModel : public CompiledModel {
+ModelInfo sparse_info(const Graph& graph, const Precision& precision,
+                      const CompileOptions& options) {
+  ModelInfo info;
+  info.backend = "sparse";
+  info.precision = precision;
+  info.input = graph.shape(0);
+  info.output = graph.shape(graph.size() - 1);
+  info.threads = options.threads;
+  info.max_batch = options.max_batch;
+  return info;
+}
+
+std::string zero_note(std::int64_t nonzeros, std::int64_t weights) {
+  return fmt::format("{:.1f}% of weights are zero",
+                     100.0 * (1.0 - static_cast<double>(nonzeros) / static_cast<double>(weights)));
+}
+
+class SparseFloatModel final : public CompiledModel {
  public:
-  SparseModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
-      : pool_(options.threads), max_batch_(options.max_batch) {
-    info_.backend = "sparse";
-    info_.precision = precision;
-    info_.input = graph.shape(0);
-    info_.output = graph.shape(graph.size() - 1);
-    info_.threads = options.threads;
-    info_.max_batch = options.max_batch;
-    std::int64_t nonzeros = 0;
-    std::int64_t weights = 0;
-    if (is_float(precision.weights)) {
-      float_layers_ = fold_float_layers(graph);
-      for (const auto& l : float_layers_) {
-        info_.weight_bytes += l.weights.bytes();
-        nonzeros += l.weights.nonzeros();
-        weights += l.weights.rows * l.weights.cols;
-      }
-      info_.method = "CSR sparse x dense (float32)";
-    } else {
-      model_ = lower(graph, precision);
-      for (const QOp& op : model_.ops) {
-        if (op.kind != QOpKind::Dense) continue;
-        const std::int64_t rows = op.conv.out_channels;
-        const std::int64_t cols = static_cast<std::int64_t>(op.weights.size()) / rows;
-        int_layers_.push_back({to_csr(op.weights, rows, cols), &op});
-        info_.weight_bytes += int_layers_.back().weights.bytes();
-        nonzeros += int_layers_.back().weights.nonzeros();
-        weights += rows * cols;
-      }
-      info_.method = "CSR sparse x dense (int8 x int32)";
-    }
-    info_.notes =
-        fmt::format("{:.1f}% of weights are zero",
-                    100.0 * (1.0 - static_cast<double>(nonzeros) / static_cast<double>(weights)));
+  SparseFloatModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
+      : pool_(options.threads), layers_(fold_float_layers(graph)) {
+    info_ = sparse_info(graph, precision, options);
+    std::int64_t nonzeros = 0, weights = 0;
     std::int64_t widest = info_.input.elements();
-    for (const auto& l : float_layers_) widest = std::max(widest, l.weights.rows);
-    for (const auto& l : int_layers_) widest = std::max(widest, l.weights.rows);
-    const auto size = static_cast<std::size_t>(widest * max_batch_);
-    float_a_.resize(size);
-    float_b_.resize(size);
-    int_a_.resize(size);
-    int_b_.resize(size);
-  }
-
-  void set_input(std::span<const float> input, std::int64_t batch) override {
-    check_batch(batch);
-    const std::int64_t features = info_.input.elements();
-    to_feature_major(input, float_a_, features, batch);
-    if (!int_layers_.empty()) {
-      const UniformQuantizer& q = model_.tensors[0].quant;
-      for (std::int64_t i = 0; i < features * batch; ++i) {
-        int_a_[static_cast<std::size_t>(i)] = q.quantize(float_a_[static_cast<std::size_t>(i)]);
-      }
+    for (const auto& l : layers_) {
+      info_.weight_bytes += l.weights.bytes();
+      nonzeros += l.weights.nonzeros();
+      weights += l.weights.rows * l.weights.cols;
+      widest = std::max(widest, l.weights.rows);
     }
+    info_.method = "CSR sparse x dense (float32)";
+    info_.notes = zero_note(nonzeros, weights);
+    a_.resize(static_cast<std::size_t>(widest * options.max_batch));
+    b_.resize(a_.size());
   }
-
-  void run(std::int64_t batch) override {
-    check_batch(batch);
-    if (int_layers_.empty()) {
-      run_float(batch);
-    } else {
-      run_integer(batch);
-    }
-  }
-
-  void get_output(std::span<float> output, std::int64_t batch) const override {
-    const std::int64_t classes = info_.output.elements();
-    if (int_layers_.empty()) {
-      to_batch_major<float>(float_result(), output, classes, batch);
-      return;
-    }
-    std::vector<std::int32_t> acc(static_cast<std::size_t>(classes * batch));
-    get_output_accumulators(acc, batch);
-    for (std::int64_t n = 0; n < batch; ++n) {
-      for (std::int64_t c = 0; c < classes; ++c) {
-        const auto i = static_cast<std::size_t>(n * classes + c);
-        const auto cc = static_cast<std::size_t>(c);
-        output[i] = (static_cast<float>(acc[i]) + model_.output_bias[cc]) * model_.output_scale[cc];
-      }
-    }
-  }
-
-  void get_output_accumulators(std::span<std::int32_t> output, std::int64_t batch) const override {
-    if (int_layers_.empty())
-      throw UnsupportedError("float precisions have no integer accumulators");
-    to_batch_major<std::int32_t>(int_result(), output, info_.output.elements(), batch);
-  }
-
-  const ModelInfo& info() const override { return info_; }
 
  private:
-  struct IntLayer {
-    CsrMatrix<std::int8_t> weights;
-    const QOp* op;  // requantizers (empty for the last layer)
-  };
-
-  void check_batch(std::int64_t batch) const {
-    if (batch < 1 || batch > max_batch_) {
-      throw UnsupportedError(
-          fmt::format("batch {} is outside 1..{} (the compiled max_batch)", batch, max_batch_));
-    }
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
+    to_feature_major(input, a_, info_.input.elements(), batch);
   }
 
-  void run_float(std::int64_t batch) {
-    std::vector<float>* in = &float_a_;
-    std::vector<float>* out = &float_b_;
-    for (const FloatLayer& layer : float_layers_) {
+  void do_run(std::int64_t batch) override {
+    std::vector<float>* in = &a_;
+    std::vector<float>* out = &b_;
+    for (const FloatLayer& layer : layers_) {
       spmm(layer.weights, *in, *out, batch, pool_);
       for (std::int64_t r = 0; r < layer.weights.rows; ++r) {
         for (std::int64_t n = 0; n < batch; ++n) {
@@ -198,13 +135,59 @@ class SparseModel : public CompiledModel {
       }
       std::swap(in, out);
     }
-    float_result_ = in;
+    result_ = in;
   }
 
-  void run_integer(std::int64_t batch) {
-    std::vector<std::int32_t>* in = &int_a_;
-    std::vector<std::int32_t>* out = &int_b_;
-    for (const IntLayer& layer : int_layers_) {
+  void do_get_output(std::span<float> output, std::int64_t batch) const override {
+    to_batch_major<float>(*result_, output, info_.output.elements(), batch);
+  }
+
+  ThreadPool pool_;
+  std::vector<FloatLayer> layers_;
+  std::vector<float> a_, b_;
+  const std::vector<float>* result_ = &a_;
+};
+
+class SparseIntegerModel final : public IntegerModel {
+ public:
+  SparseIntegerModel(LoweredModel model, const Graph& graph, const CompileOptions& options)
+      : IntegerModel(model), pool_(options.threads), model_(std::move(model)) {
+    info_ = sparse_info(graph, model_.precision, options);
+    std::int64_t nonzeros = 0, weights = 0;
+    std::int64_t widest = info_.input.elements();
+    for (const QOp& op : model_.ops) {
+      if (op.kind != QOpKind::Dense) continue;
+      const std::int64_t rows = op.conv.out_channels;
+      const std::int64_t cols = static_cast<std::int64_t>(op.weights.size()) / rows;
+      layers_.push_back({to_csr(op.weights, rows, cols), &op});
+      info_.weight_bytes += layers_.back().weights.bytes();
+      nonzeros += layers_.back().weights.nonzeros();
+      weights += rows * cols;
+      widest = std::max(widest, rows);
+    }
+    info_.method = "CSR sparse x dense (int8 x int32)";
+    info_.notes = zero_note(nonzeros, weights);
+    pixels_.resize(static_cast<std::size_t>(info_.input.elements() * options.max_batch));
+    a_.resize(static_cast<std::size_t>(widest * options.max_batch));
+    b_.resize(a_.size());
+  }
+
+ private:
+  struct Layer {
+    CsrMatrix<std::int8_t> weights;
+    const QOp* op;  // requantizers (empty for the last layer)
+  };
+
+  void do_set_input(std::span<const float> input, std::int64_t batch) override {
+    to_feature_major(input, pixels_, info_.input.elements(), batch);
+    const UniformQuantizer& q = model_.tensors[0].quant;
+    for (std::size_t i = 0; i < input.size(); ++i) a_[i] = q.quantize(pixels_[i]);
+  }
+
+  void do_run(std::int64_t batch) override {
+    std::vector<std::int32_t>* in = &a_;
+    std::vector<std::int32_t>* out = &b_;
+    for (const Layer& layer : layers_) {
       spmm(layer.weights, *in, *out, batch, pool_);
       if (!layer.op->requant.empty()) {
         for (std::int64_t r = 0; r < layer.weights.rows; ++r) {
@@ -217,23 +200,67 @@ class SparseModel : public CompiledModel {
       }
       std::swap(in, out);
     }
-    int_result_ = in;
+    result_ = in;
   }
 
-  std::span<const float> float_result() const { return *float_result_; }
-  std::span<const std::int32_t> int_result() const { return *int_result_; }
+  void do_get_output_accumulators(std::span<std::int32_t> output,
+                                  std::int64_t batch) const override {
+    to_batch_major<std::int32_t>(*result_, output, info_.output.elements(), batch);
+  }
 
-  ModelInfo info_;
   ThreadPool pool_;
-  std::int64_t max_batch_;
-  std::vector<FloatLayer> float_layers_;
   LoweredModel model_;
-  std::vector<IntLayer> int_layers_;
-  std::vector<float> float_a_, float_b_;
-  std::vector<std::int32_t> int_a_, int_b_;
-  const std::vector<float>* float_result_ = &float_a_;
-  const std::vector<std::int32_t>* int_result_ = &int_a_;
+  std::vector<Layer> layers_;
+  std::vector<float> pixels_;  // feature-major, before quantization
+  std::vector<std::int32_t> a_, b_;
+  const std::vector<std::int32_t>* result_ = &a_;
 };
+
+// What fold_float_layers can fold: after each dense layer its batchnorms, then at most one
+// activation; a softmax only at the end. Anything else would be folded wrongly.
+std::optional<std::string> float_structure_refusal(const Graph& graph) {
+  enum class After { Nothing, Dense, BatchNorm, Activation } after = After::Nothing;
+  for (int id = 0; id < graph.size(); ++id) {
+    const Node& node = graph.node(id);
+    switch (node.kind) {
+      case OpKind::Dense: {
+        const std::int64_t inputs = graph.shape(node.inputs.front()).elements();
+        if (inputs > 65536) {
+          return fmt::format("sparse layers support at most 65536 inputs, got {}", inputs);
+        }
+        after = After::Dense;
+        break;
+      }
+      case OpKind::BatchNorm:
+        if (after != After::Dense && after != After::BatchNorm) {
+          return fmt::format(
+              "backend sparse folds a batchnorm into the dense layer before it (node '{}' "
+              "follows no dense layer directly)",
+              node.name);
+        }
+        after = After::BatchNorm;
+        break;
+      case OpKind::Activation:
+        if (after != After::Dense && after != After::BatchNorm) {
+          return fmt::format(
+              "backend sparse folds one activation into the dense layer before it (node '{}' "
+              "follows no dense layer or batchnorm)",
+              node.name);
+        }
+        after = After::Activation;
+        break;
+      case OpKind::Softmax:
+        if (id != graph.size() - 1) {
+          return fmt::format("backend sparse runs softmax only as the last node (node '{}')",
+                             node.name);
+        }
+        break;
+      default:
+        break;  // input, flatten: no arithmetic
+    }
+  }
+  return std::nullopt;
+}
 
 class SparseBackend : public Backend {
  public:
@@ -244,10 +271,20 @@ class SparseBackend : public Backend {
              OpKind::Softmax, OpKind::Quantizer},
             static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
   }
-  std::unique_ptr<CompiledModel> compile(const Graph& graph, const Precision& precision,
-                                         const CompileOptions& options) const override {
-    check_supported(*this, graph, precision, options);
-    return std::make_unique<SparseModel>(graph, precision, options);
+
+ private:
+  std::optional<std::string> do_support(const Graph& graph, const Precision& precision,
+                                        const CompileOptions&) const override {
+    if (is_float(precision.weights)) return float_structure_refusal(graph);
+    return lowering_refusal(graph, precision);
+  }
+
+  std::unique_ptr<CompiledModel> do_compile(const Graph& graph, const Precision& precision,
+                                            const CompileOptions& options) const override {
+    if (is_float(precision.weights)) {
+      return std::make_unique<SparseFloatModel>(graph, precision, options);
+    }
+    return std::make_unique<SparseIntegerModel>(lower(graph, precision), graph, options);
   }
 };
 
