@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
-#include "engine/lowering/calibration_executor.hpp"
 #include "engine/reference/float_executor.hpp"
+#include "lowering/calibration_executor.hpp"
 #include "test_networks.hpp"
 
 namespace qtb {

@@ -10,9 +10,9 @@
 
 #include "app_process.hpp"
 #include "engine/integer_model.hpp"
-#include "engine/lowering/lower.hpp"
 #include "engine/random_weights.hpp"
 #include "engine/registry.hpp"
+#include "lowering/lower.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/random.hpp"
-#include "engine/lowering/calibration.hpp"
+#include "lowering/calibration.hpp"
 
 namespace qtb {
 namespace {

@@ -7,13 +7,13 @@
 #include <map>
 
 #include "engine/backend.hpp"
-#include "engine/lowering/calibration.hpp"
-#include "engine/lowering/lower.hpp"
 #include "engine/random_weights.hpp"
 #include "engine/reference/float_executor.hpp"
 #include "engine/reference/integer_executor.hpp"
 #include "engine/reference/reference_backend.hpp"
 #include "graph/batch_norm.hpp"
+#include "lowering/calibration.hpp"
+#include "lowering/lower.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {

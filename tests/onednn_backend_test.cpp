@@ -13,7 +13,6 @@
 
 #include "core/error.hpp"
 #include "engine/backend.hpp"
-#include "engine/lowering/lowered_model.hpp"
 #include "engine/onednn/batch_ladder.hpp"
 #include "engine/onednn/int8_model.hpp"
 #include "engine/onednn/onednn_backend.hpp"
@@ -21,6 +20,7 @@
 #include "engine/random_weights.hpp"
 #include "engine/reference/integer_executor.hpp"
 #include "graph/batch_norm.hpp"
+#include "lowering/lowered_model.hpp"
 #include "zoo/zoo.hpp"
 
 #if __has_include("engine/reference/reference_backend.hpp")

@@ -11,4 +11,11 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Asking a backend (or the lowering) for something it does not support: a clear message, exit 2,
+// never a fallback. Sweeps skip such points with the reason.
+class UnsupportedError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 }  // namespace qtb

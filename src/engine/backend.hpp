@@ -27,12 +27,6 @@
 
 namespace qtb {
 
-// Asking a backend for something it does not support: a clear message, exit 2, never a fallback.
-class UnsupportedError : public InputError {
- public:
-  using InputError::InputError;
-};
-
 struct CompileOptions {
   int threads = 1;             // explicit: never taken from the environment
   std::int64_t max_batch = 1;  // run() accepts 1..max_batch inputs

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/backend.hpp"
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb {
 

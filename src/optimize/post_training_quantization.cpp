@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "engine/lowering/calibration_executor.hpp"
 #include "graph/graph_copy.hpp"
+#include "lowering/calibration_executor.hpp"
 
 namespace qtb {
 namespace {

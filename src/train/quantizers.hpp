@@ -1,6 +1,6 @@
 #pragma once
 // Fake quantization for quantization-aware training. Forward values are exactly what lower()
-// computes (engine/lowering/lower.cpp), so integer backends reproduce the trained network:
+// computes (lowering/lower.cpp), so integer backends reproduce the trained network:
 //  - weights: per output channel, symmetric, scale = ChannelQuantizer::scale_for(bits, max |w|,
 //    mean |w|), level = round_half_even(w / scale) clamped to +-(2^(bits-1) - 1); 1 bit: sign(w)
 //    (w >= 0 -> +1) times the channel's mean |w|. The value used is level * scale;

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "engine/onednn/dnnl_util.hpp"
+#include "core/omp_thread_scope.hpp"
 #include "train/integer_alignment.hpp"
 #include "train/loss.hpp"
 #include "train/network.hpp"
@@ -104,7 +104,7 @@ TrainResult train(const Graph& graph, const DataSet& train_set, const TrainOptio
   const auto start = std::chrono::steady_clock::now();
   check_options(options);
   const Graph prepared = train_detail::training_graph(graph, options.precision);
-  const onednn::ThreadScope threads(options.threads);
+  const OmpThreadScope threads(options.threads);
   Network net(prepared, train_detail::weight_bits(options.precision), options.seed);
   check_data(net, train_set, graph.name());
 
@@ -172,7 +172,7 @@ std::vector<int> predict(const Graph& trained, const DataSet& data, const Precis
   }
   if (threads < 1) throw InputError("evaluate: threads must be >= 1");
   const Graph prepared = train_detail::training_graph(trained, precision);
-  const onednn::ThreadScope scope(threads);
+  const OmpThreadScope scope(threads);
   Network net(prepared, train_detail::weight_bits(precision), 0);
   check_data(net, data, trained.name());
   const std::int64_t images = limit > 0 ? std::min(limit, data.size()) : data.size();

@@ -5,7 +5,7 @@
 
 #include "engine/gemmlowp/compiled_model.hpp"
 #include "engine/gemmlowp/gemm.hpp"
-#include "engine/lowering/lower.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 namespace {

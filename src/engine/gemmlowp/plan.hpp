@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::gemmlowp_backend {
 

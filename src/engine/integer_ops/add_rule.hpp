@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::integer_ops {
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "engine/backend.hpp"
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::lowbit {
 

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "engine/lowbit/compiled_model.hpp"
-#include "engine/lowering/lower.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 namespace {

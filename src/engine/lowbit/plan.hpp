@@ -14,7 +14,7 @@
 
 #include "engine/backend.hpp"
 #include "engine/lowbit/kernels/lowbit_gemm.hpp"
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::lowbit {
 

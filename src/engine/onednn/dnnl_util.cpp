@@ -5,7 +5,6 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <omp.h>
 
 namespace qtb::onednn {
 
@@ -15,14 +14,6 @@ dims nchw_dims(std::int64_t n, const Shape& shape) {
 
 dnnl::memory::desc plain_desc(const dims& d, dt type, tag format) {
   return dnnl::memory::desc(d, type, format);
-}
-
-ThreadScope::ThreadScope(int threads) : previous_(omp_get_max_threads()) {
-  omp_set_num_threads(threads);
-}
-
-ThreadScope::~ThreadScope() {
-  omp_set_num_threads(previous_);
 }
 
 void ImplSummary::add(const std::string& what, const dnnl::primitive_desc_base& pd, bool main) {

@@ -23,20 +23,6 @@ dims nchw_dims(std::int64_t n, const Shape& shape);
 // A plain (dense, row-major) descriptor of `d` in the order of `format`.
 dnnl::memory::desc plain_desc(const dims& d, dt type, tag format);
 
-// Sets the OpenMP thread count of the calling thread (a per-thread ICV) for the scope's lifetime
-// and restores the previous value afterwards. oneDNN sizes its parallel work from this value both
-// when a primitive is created and when it runs, so compile() and run() both open one.
-class ThreadScope {
- public:
-  explicit ThreadScope(int threads);
-  ~ThreadScope();
-  ThreadScope(const ThreadScope&) = delete;
-  ThreadScope& operator=(const ThreadScope&) = delete;
-
- private:
-  int previous_;
-};
-
 // The implementation names of the primitives a model creates, for ModelInfo::method.
 class ImplSummary {
  public:

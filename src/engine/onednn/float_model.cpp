@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/omp_thread_scope.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/float_fusion.hpp"
 #include "engine/onednn/float_plan.hpp"
@@ -16,7 +17,7 @@ class FloatModel final : public CompiledModel, public ModelBase {
   FloatModel(const Graph& graph, const Precision& precision, const CompileOptions& options)
       : ModelBase(options) {
     describe(info_);
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     const FloatNetwork net = fuse_float_graph(graph);
     const dt activations = precision.activations == DataType::BF16 ? dt::bf16 : dt::f32;
     params_ = make_float_params(net, engine_);
@@ -73,7 +74,7 @@ class FloatModel final : public CompiledModel, public ModelBase {
   };
 
   void do_set_input(std::span<const float> input, std::int64_t batch) override {
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     for (const BatchChunk& c : chunks(batch)) {
       const FloatPlan& plan = *plans_[c.plan];
       const Io& io = io_[c.plan];
@@ -87,12 +88,12 @@ class FloatModel final : public CompiledModel, public ModelBase {
 
   void do_run(std::int64_t batch) override {
     const auto parts = chunks(batch);
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     for (const BatchChunk& c : parts) plans_[c.plan]->exec.execute(stream_);
   }
 
   void do_get_output(std::span<float> output, std::int64_t batch) const override {
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     for (const BatchChunk& c : chunks(batch)) {
       const FloatPlan& plan = *plans_[c.plan];
       const Io& io = io_[c.plan];

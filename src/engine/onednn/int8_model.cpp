@@ -5,11 +5,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/omp_thread_scope.hpp"
 #include "engine/integer_model.hpp"
-#include "engine/lowering/lower.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/int8_plan.hpp"
 #include "engine/onednn/model_base.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb::onednn {
 namespace {
@@ -84,7 +85,7 @@ class Int8Model final : public IntegerModel, public ModelBase {
     describe(info_);
     check_model(model_);
     if (auto reason = int8_isa_refusal()) throw UnsupportedError(*reason);
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     params_ = make_int8_params(model_);
     ImplSummary impls;
     Int8PlanContext ctx{model_, params_, engine_, stream_, impls, true, threads_};
@@ -123,7 +124,7 @@ class Int8Model final : public IntegerModel, public ModelBase {
 
  private:
   void do_set_input(std::span<const float> input, std::int64_t batch) override {
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     const UniformQuantizer& q = model_.tensors.front().quant;
     for (const BatchChunk& c : chunks(batch)) {
       const Int8Plan& plan = *plans_[c.plan];
@@ -137,7 +138,7 @@ class Int8Model final : public IntegerModel, public ModelBase {
 
   void do_run(std::int64_t batch) override {
     const auto parts = chunks(batch);
-    const ThreadScope threads(threads_);
+    const OmpThreadScope threads(threads_);
     for (const BatchChunk& c : parts) plans_[c.plan]->exec.execute(stream_);
   }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The INT8 model of the onednn backend: lower()'s integer network (engine/lowering) run with
+// The INT8 model of the onednn backend: lower()'s integer network (src/lowering) run with
 // oneDNN u8/s8 x s8 -> s32 convolutions and inner products and our requantization, reproducing
 // the reference's int32 accumulators bit for bit (see int8_plan.hpp for the layout and steps).
 // Refused (UnsupportedError) on CPUs without VNNI/AMX, where oneDNN's int8 kernels add pairs of
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/backend.hpp"
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::onednn {
 

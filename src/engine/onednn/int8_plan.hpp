@@ -22,11 +22,11 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include "engine/lowering/lowered_model.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/exec_plan.hpp"
 #include "engine/onednn/integer_ops.hpp"
 #include "engine/onednn/requantize.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb::onednn {
 

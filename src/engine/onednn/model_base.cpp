@@ -5,6 +5,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "core/omp_thread_scope.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 
 namespace qtb::onednn {
@@ -37,7 +38,7 @@ std::vector<StepTime> ModelBase::profile(std::int64_t batch, int runs, int repea
   if (parts.size() != 1) {
     throw std::invalid_argument("onednn profile: the batch needs more than one plan");
   }
-  const ThreadScope threads(threads_);
+  const OmpThreadScope threads(threads_);
   return plans_.at(parts.front().plan)->profile(stream_, runs, repeats, clock);
 }
 

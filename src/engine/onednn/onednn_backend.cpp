@@ -5,10 +5,10 @@
 
 #include <omp.h>
 
-#include "engine/lowering/lower.hpp"
 #include "engine/onednn/dnnl_util.hpp"
 #include "engine/onednn/float_model.hpp"
 #include "engine/onednn/int8_model.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // Runs a Graph in float32 arithmetic, one input at a time, with plain loops in a fixed order: the
 // float reference every float backend is compared with. (lower()'s calibration computes the same
-// values faster with engine/lowering/calibration_executor.hpp, which is tested against this.)
+// values faster with lowering/calibration_executor.hpp, which is tested against this.)
 //
 // Semantics (what a float backend must match):
 //  - parameters (conv/dense weights and biases, the batchnorm affine scale and shift) are rounded

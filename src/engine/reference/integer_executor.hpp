@@ -19,7 +19,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/lowering/lowered_model.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb {
 

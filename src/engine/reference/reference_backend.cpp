@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "engine/integer_model.hpp"
-#include "engine/lowering/lower.hpp"
 #include "engine/reference/float_executor.hpp"
 #include "engine/reference/integer_executor.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 namespace {

@@ -6,9 +6,9 @@
 #include <variant>
 
 #include "engine/integer_model.hpp"
-#include "engine/lowering/lower.hpp"
 #include "engine/sparse/csr_matrix.hpp"
 #include "graph/batch_norm.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 namespace {

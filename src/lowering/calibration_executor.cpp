@@ -1,4 +1,4 @@
-#include "engine/lowering/calibration_executor.hpp"
+#include "lowering/calibration_executor.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <variant>
 
-#include "engine/backend.hpp"
+#include "core/error.hpp"
 
 namespace qtb {
 namespace {

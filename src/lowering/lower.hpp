@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/lowering/lowered_model.hpp"
 #include "graph/graph.hpp"
+#include "lowering/lowered_model.hpp"
 
 namespace qtb {
 

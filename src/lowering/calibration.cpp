@@ -1,11 +1,11 @@
-#include "engine/lowering/calibration.hpp"
+#include "lowering/calibration.hpp"
 
 #include <cmath>
 #include <span>
 
+#include "core/error.hpp"
 #include "core/random.hpp"
-#include "engine/backend.hpp"
-#include "engine/lowering/calibration_executor.hpp"
+#include "lowering/calibration_executor.hpp"
 
 namespace qtb {
 

@@ -33,7 +33,7 @@
 //  - int32 accumulators cannot overflow: lower() refuses a layer whose max |input level| * sum of
 //    |weight levels| of a channel exceeds INT32_MAX.
 //  - The output tensor's quant is {32 bits, signed, scale 1}: decode with output_scale/output_bias.
-#include "engine/lowering/lower.hpp"
+#include "lowering/lower.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -44,9 +44,9 @@
 
 #include <fmt/format.h>
 
-#include "engine/backend.hpp"
-#include "engine/lowering/calibration.hpp"
+#include "core/error.hpp"
 #include "graph/batch_norm.hpp"
+#include "lowering/calibration.hpp"
 
 namespace qtb {
 namespace {

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/lowering/lower.hpp"
 #include "graph/graph.hpp"
+#include "lowering/lower.hpp"
 
 namespace qtb {
 
