@@ -72,8 +72,8 @@ TEST_F(FilterNames, ResultsAndExportRefuseUnknownNamesListingTheAllowedOnes) {
                    "unknown dataset 'mnst' (--dataset must be one of: mnist, fashion-mnist, "
                    "cifar10, imagenet)");
     expect_refused(command + " --backend cuda",
-                   "unknown backend 'cuda' (--backend must be one of: reference, onednn, "
-                   "gemmlowp, sparse, lowbit)");
+                   "unknown backend 'cuda' (--backend must be one of: onednn, lowbit, "
+                   "gemmlowp, sparse, reference)");
     expect_refused(command + " --topology alexnet",
                    "unknown topology 'alexnet' (--topology must be one of: mlp, cnv, resnet50, "
                    "googlenet, mobilenet_v1, resnet50_v1.5, efficientnet_s, efficientnet_m, "
