@@ -194,7 +194,7 @@ TEST(AnalyticsPaper, NoPredictionsInPaperRows) {
   EXPECT_TRUE(prediction_error(paper_rows()).points.empty());
 }
 
-// The command end to end: JSON keys exactly as issue 6 names them.
+// The command end to end: JSON keys exactly as docs/analytics.md names them.
 TEST(AnalyticsPaper, AnalyzeResultsOrthogonalityJson) {
   const auto dir = test::fresh_dir("qtb_analytics");
   const std::string db = (dir / "paper.db").string();

@@ -154,7 +154,7 @@ TEST(Harness, OverheadPerQueryIsMeasured) {
 }
 
 TEST(MeasurePoint, FillsTheRowFromARealBackend) {
-  DeploymentPoint p;
+  DeploymentRequest p;
   p.topology = "mlp";
   p.prune = 0.125;
   p.precision = parse_precision("INT8");
@@ -190,7 +190,7 @@ TEST(MeasurePoint, FillsTheRowFromARealBackend) {
 }
 
 TEST(MeasurePoint, UnsupportedOpModeAndPrecisionAreRefusedBeforeTiming) {
-  DeploymentPoint p;
+  DeploymentRequest p;
   p.topology = "mlp";
   p.prune = 0.125;
   p.precision = parse_precision("W2A2");

@@ -1,4 +1,4 @@
-// Issue 11, the platform catalog: peaks, bandwidth, capacity and power outside a plausible range
+// Bad input, the platform catalog: peaks, bandwidth, capacity and power outside a plausible range
 // (1e308, denormals) and names with control characters are refused naming file, line, field and
 // value; the shipped catalog still loads.
 #include <gtest/gtest.h>

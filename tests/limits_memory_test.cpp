@@ -1,4 +1,4 @@
-// Issue 11, memory: what a deployment point needs, counted from the graph's tensor sizes against
+// Bad input, memory: what a deployment point needs, counted from the graph's tensor sizes against
 // a hand count, and a point that cannot fit refused before anything is allocated.
 #include <gtest/gtest.h>
 
@@ -40,8 +40,8 @@ TEST(LimitsMemory, DeploymentNeedsWeightsAndActivationsPerInstanceByHand) {
             std::numeric_limits<std::uint64_t>::max());
 }
 
-DeploymentPoint point(std::int64_t batch, int streams) {
-  DeploymentPoint p;
+DeploymentRequest point(std::int64_t batch, int streams) {
+  DeploymentRequest p;
   p.topology = "resnet50";
   p.precision = parse_precision("FP32");
   p.backend = "reference";

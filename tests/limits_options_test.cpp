@@ -1,4 +1,4 @@
-// Issue 11, the command line: deployment options past their limits, numbers that are not finite,
+// Bad input, the command line: deployment options past their limits, numbers that are not finite,
 // seeds, model-file contradictions and unknown commands each give one line naming the option,
 // the value and the allowed range, exit 2, and leave the store as it was.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Issue 11, `roofline`: a selection that draws nothing is an error naming it (and writes no
+// Bad input, `roofline`: a selection that draws nothing is an error naming it (and writes no
 // file); the output's folders are made, as `report` makes them.
 #include <gtest/gtest.h>
 

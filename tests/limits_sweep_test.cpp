@@ -1,4 +1,4 @@
-// Issue 11, sweep files: the same limits as `run`'s options (threads, batch, streams, every
+// Bad input, sweep files: the same limits as `run`'s options (threads, batch, streams, every
 // number finite and in range, seeds), each as one line "FILE:LINE: field 'F' = VALUE is out of
 // range: ...", and a sweep with a point that cannot fit in memory refused before anything is
 // measured or stored.

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the limits_*_test files (issue 11): a store that already holds a row, and the check
+// Shared by the limits_*_test files: a store that already holds a row, and the check
 // that a refused command printed exactly one expected line, exited 2 and left the store alone.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// `qutibench datasets` on damaged IDX files (issue 11): a truncated file was listed as present
+// `qutibench datasets` on damaged IDX files: a truncated file was listed as present
 // because only its header was read. The listing now checks each header against the file's size
 // (plain) or the size its gzip trailer records, and shows such a data set as broken with the
 // reason, still quickly and still with exit 0 (a listing is not an error).

@@ -1,4 +1,4 @@
-// Hostile model files (issue 11): JSON nested 100,000 levels deep in the graph, the metadata or the
+// Hostile model files: JSON nested 100,000 levels deep in the graph, the metadata or the
 // safetensors header, and metadata that disagrees with the graph it describes. Each is refused
 // with one short line and exit 2, by the library and through the commands that read model files
 // (optimize, run, sweep), and nothing is written.

@@ -1,4 +1,4 @@
-// Bad input to `qutibench optimize` and its variant configs (issue 11): an output that would
+// Bad input to `qutibench optimize` and its variant configs: an output that would
 // replace its own parent, counts and thread numbers out of range, a negative seed, a pruning
 // step without its amount, an output directory that cannot be made. Each is one short line and
 // exit 2, refused before any data is loaded or anything is trained, and nothing is written. Also
@@ -236,7 +236,7 @@ TEST(ModelsHardeningOptimize, MatrixRefusesThreadsAndBadOutputBeforeTraining) {
 TEST(ModelsHardeningOptimize, ResumedVariantHasNoMakeTime) {
   VariantOutcome made;
   made.topology = "mlp";
-  made.scale = 0.125;
+  made.prune = 0.125;
   made.precision = parse_precision("FP32");
   made.samples = 10;
   made.top1_correct = 9;

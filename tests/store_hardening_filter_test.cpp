@@ -1,4 +1,4 @@
-// Issue 11, filter names: one rule for every name option of results, export, analyze-results and
+// Bad input, filter names: one rule for every name option of results, export, analyze-results and
 // report. A name neither known nor stored exits 2 with the names allowed; a known or stored name
 // (any case) selects rows, none perhaps, with exit 0.
 #include <gtest/gtest.h>

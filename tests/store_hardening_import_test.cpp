@@ -1,4 +1,4 @@
-// Issue 11, imports: every hostile or wrong file is refused with one line and exit 2, and the store
+// Bad input, imports: every hostile or wrong file is refused with one line and exit 2, and the store
 // it was meant for is left byte for byte as it was. The files are written here, small; a "huge"
 // file is sparse.
 #include <gtest/gtest.h>

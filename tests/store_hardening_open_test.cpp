@@ -1,4 +1,4 @@
-// Issue 11, opening the store: a store that cannot be opened or written fails `run`, `sweep` and
+// Bad input, opening the store: a store that cannot be opened or written fails `run`, `sweep` and
 // `import` before any measuring, with its path and the reason; the reading commands never create,
 // migrate or write a store. Every case checks that the file is byte for byte as it was.
 #include <gtest/gtest.h>

@@ -14,6 +14,7 @@
 #include "optimize/recipe_limits.hpp"
 #include "optimize/variant_matrix.hpp"
 #include "report/accuracy_table.hpp"
+#include "train/recipe_names.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb::app {
@@ -35,7 +36,7 @@ void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
       ->capture_default_str();
   command->add_option("--optimizer", f.optimizer, "adam or sgd (with momentum)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"adam", "sgd"}));
+      ->check(CLI::IsMember(optimizer_names()));
   add_number_option(command, "--lr", f.options.learning_rate, {1e-9, 10, ""},
                     "initial learning rate");
   add_number_option(command, "--momentum", f.options.momentum, {0, 0.999, ""}, "sgd momentum");
@@ -43,7 +44,7 @@ void add_train_options(CLI::App* command, TrainFlags& f, int default_epochs) {
                     "L2 on conv/dense weights");
   command->add_option("--schedule", f.schedule, "constant, cosine or step")
       ->capture_default_str()
-      ->check(CLI::IsMember({"constant", "cosine", "step"}));
+      ->check(CLI::IsMember(schedule_names()));
   command->add_option("--step-epochs", f.options.step_epochs, "step schedule: epochs per step")
       ->capture_default_str();
   add_number_option(command, "--step-gamma", f.options.step_gamma, {1e-6, 1, ""},
@@ -66,10 +67,8 @@ TrainOptions resolve(const TrainFlags& f) {
   check_range("--seed", f.seed, 0, kMaxSeed);
   check_threads("--threads", o.threads);
   o.seed = static_cast<std::uint64_t>(f.seed);
-  o.optimizer = f.optimizer == "sgd" ? OptimizerKind::sgd : OptimizerKind::adam;
-  o.schedule = f.schedule == "constant" ? ScheduleKind::constant
-               : f.schedule == "step"   ? ScheduleKind::step
-                                        : ScheduleKind::cosine;
+  o.optimizer = *parse_optimizer(f.optimizer);  // checked by the option
+  o.schedule = *parse_schedule(f.schedule);
   o.precision = parse_precision(f.precision);
   return o;
 }

@@ -18,7 +18,7 @@ namespace qtb::app {
 
 void register_run(CLI::App& app) {
   struct Options {
-    DeploymentPoint point;
+    DeploymentRequest point;
     std::string precision;
     std::string model_file;
     std::string dataset;
@@ -28,7 +28,7 @@ void register_run(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   o->point.backend = "reference";
-  DeploymentPoint& p = o->point;
+  DeploymentRequest& p = o->point;
   auto* command = app.add_subcommand("run", "measure one deployment point on this machine");
   command->add_option("--model", p.topology, "topology (from the model file when one is given)");
   command->add_option("--model-file", o->model_file,
@@ -61,9 +61,9 @@ void register_run(CLI::App& app) {
   command->callback([o, command] {
     const OutputFormat format = parse_output_format(o->measure.format);
     if (format == OutputFormat::Csv) throw InputError("run prints table or json");
-    DeploymentPoint point = o->point;
+    DeploymentRequest point = o->point;
     if (!o->model_file.empty()) {
-      const DeploymentPoint from_file = point_for_model_file(o->model_file);
+      const DeploymentRequest from_file = point_for_model_file(o->model_file);
       if (!point.topology.empty() && point.topology != from_file.topology) {
         throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
                                      o->model_file, from_file.topology));

@@ -52,7 +52,7 @@ void register_sweep(CLI::App& app) {
     std::vector<ResultRow> rows;
     nlohmann::json skipped = nlohmann::json::array();
     std::map<std::string, int> skip_reasons;  // for the summary: one line per distinct reason
-    for (const DeploymentPoint& point : config.points) {
+    for (const DeploymentRequest& point : config.points) {
       progress.begin_point(point.label());
       try {
         ResultRow row = measure_point(point, session->context);

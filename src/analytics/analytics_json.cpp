@@ -22,7 +22,7 @@ nlohmann::json to_json(const VariantFigure& f) {
 
 }  // namespace
 
-nlohmann::json to_json(const DeploymentPoint& point) {
+nlohmann::json to_json(const Deployment& point) {
   return {{"backend", point.backend},
           {"op_mode", point.op_mode},
           {"batch", point.batch},

@@ -1,6 +1,6 @@
 #pragma once
-// JSON forms of the analyses, keyed as docs/analytics.md lists (orthogonality exactly as issue 6
-// names the keys). Missing figures are null. The report layer reads these too.
+// JSON forms of the analyses, keyed as docs/analytics.md lists them. Missing figures are null; the
+// report layer reads these too.
 #include <nlohmann/json.hpp>
 #include <span>
 
@@ -12,7 +12,7 @@
 
 namespace qtb::analytics {
 
-nlohmann::json to_json(const DeploymentPoint& point);
+nlohmann::json to_json(const Deployment& point);
 nlohmann::json to_json(std::span<const ParetoPoint> points);
 nlohmann::json to_json(std::span<const BoxStats> boxes);
 nlohmann::json to_json(std::span<const OrthogonalityRow> rows);

@@ -20,7 +20,7 @@ std::string num(const std::optional<double>& value, NumberStyle style) {
 
 // "b4" / "t2" / "s8": the deployment parameters that are not 1, or "b1" for the plain point, so a
 // table cell names the point without three extra columns per variant.
-std::string point_name(const DeploymentPoint& d) {
+std::string point_name(const Deployment& d) {
   std::string name;
   if (!d.backend.empty()) name += d.backend + " ";
   name += fmt::format("b{}", d.batch);
@@ -40,7 +40,7 @@ Table pareto_table(std::span<const ParetoPoint> points, NumberStyle style) {
   Table table({"task", "frontier", "status", "x_name", "x", "y_name", "y", "source", "topology",
                "precision", "prune", "platform", "op_mode", "deployment"});
   for (const ParetoPoint& p : points) {
-    const DeploymentPoint deployment = p.deployment();
+    const Deployment deployment = p.deployment();
     table.add_row({p.task(), to_string(p.frontier), to_string(p.status), x_name(p.frontier),
                    num(p.x, style), y_name(p.frontier), num(p.y, style), p.source(), p.topology(),
                    p.precision(), num(p.prune(), style), p.platform(), deployment.op_mode,

@@ -1,6 +1,6 @@
 #pragma once
-// Orthogonality of pruning and quantization (paper Sec. 5.2.6, Fig. 18, Table 8), as issue 6
-// defines it. For each (source, topology, platform, op mode):
+// Orthogonality of pruning and quantization (paper Sec. 5.2.6, Fig. 18, Table 8), as
+// docs/analytics.md defines it. For each (source, topology, platform, op mode):
 //   A = unpruned (prune 1) at the highest precision that has an unpruned variant there,
 //   B = unpruned at a lower precision,  C = pruned at A's precision,  D = C's pruning at B's
 //   precision;
@@ -30,7 +30,7 @@ struct VariantFigure {
   std::string precision;
   double prune = 1.0;
   double value = 0;
-  DeploymentPoint deployment;  // the row the value came from
+  Deployment deployment;  // the row the value came from
 };
 
 struct OrthogonalityRow {

@@ -40,7 +40,7 @@ struct ParetoPoint {
   const std::string& platform() const { return row->platform; }
   const std::string& source() const { return row->source; }
   double prune() const { return row->prune; }
-  DeploymentPoint deployment() const { return deployment_of(*row); }
+  Deployment deployment() const { return deployment_of(*row); }
 };
 
 // The axis names of a frontier ("fps", "top1", ...), for output headers.

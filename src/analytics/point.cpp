@@ -6,7 +6,7 @@
 
 namespace qtb::analytics {
 
-DeploymentPoint deployment_of(const ResultRow& row) {
+Deployment deployment_of(const ResultRow& row) {
   return {row.backend, row.op_mode, row.batch, row.threads, row.streams};
 }
 

@@ -17,7 +17,7 @@
 namespace qtb::analytics {
 
 // Where a figure was measured: the deployment parameters of the row it was taken from.
-struct DeploymentPoint {
+struct Deployment {
   std::string backend;
   std::string op_mode;
   std::int64_t batch = 1;
@@ -25,7 +25,7 @@ struct DeploymentPoint {
   std::int64_t streams = 1;
 };
 
-DeploymentPoint deployment_of(const ResultRow& row);
+Deployment deployment_of(const ResultRow& row);
 
 // A row an analysis may use: a valid measurement (L1-L3). Predicted (L0) rows are never treated as
 // measurements, and rows marked invalid are left out.

@@ -36,7 +36,7 @@ struct PredictionPoint {
   const std::string& platform() const { return row->platform; }
   const std::string& precision() const { return row->precision; }
   double prune() const { return row->prune; }
-  DeploymentPoint deployment() const { return deployment_of(*row); }
+  Deployment deployment() const { return deployment_of(*row); }
 };
 
 struct PredictionSummary {

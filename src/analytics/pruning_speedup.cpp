@@ -14,7 +14,7 @@ using GroupKey = std::tuple<std::string, std::string, std::string, std::string, 
 
 struct Best {
   double fps = 0;
-  DeploymentPoint deployment;
+  Deployment deployment;
   std::optional<double> gops;  // ops per input of the variant, from any of its rows
 };
 

@@ -19,7 +19,7 @@ struct SpeedupPoint {
   std::string source, topology, platform, op_mode, precision;
   double prune = 1.0;
   double base_fps = 0, pruned_fps = 0;
-  DeploymentPoint base_deployment, pruned_deployment;  // where each best fps came from
+  Deployment base_deployment, pruned_deployment;  // where each best fps came from
   double speedup = 0;
   std::optional<double> compute_reduction;  // empty when either variant lacks ops per input
   // Per (source, platform), repeated on each of its points so every output row is self-contained.

@@ -33,6 +33,10 @@ struct AccuracyResult {
   ProportionInterval top1_interval95() const { return wilson_interval95(top1_correct, samples); }
 };
 
+// Test images per accuracy query, for every accuracy run of the tool: the run is not timed, so it
+// batches for speed.
+inline constexpr std::int64_t kAccuracyBatch = 100;
+
 using AccuracyProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
 // Runs the first `limit` images (0: all) in batches of up to `batch` (the model's max_batch

@@ -24,20 +24,17 @@
 
 namespace qtb {
 
-Scenario DeploymentPoint::resolved_scenario() const {
+Scenario DeploymentRequest::resolved_scenario() const {
   return scenario.value_or(default_scenario(batch, streams));
 }
 
-std::string DeploymentPoint::label() const {
+std::string DeploymentRequest::label() const {
   return fmt::format("{} s={} {}{} {} b{} t{} x{} {}", topology, prune, precision.name(),
                      sparsity > 0 ? fmt::format(" sparsity {}", sparsity) : "", backend, batch,
                      threads, streams, to_string(resolved_scenario()));
 }
 
 namespace {
-
-// Test images per accuracy query: the accuracy run is not timed, so it batches for speed.
-constexpr std::int64_t kAccuracyBatch = 100;
 
 // The task a topology is measured on here; the synthetic inputs stand in for its data set.
 std::string dataset_of(const std::string& topology) {
@@ -46,7 +43,7 @@ std::string dataset_of(const std::string& topology) {
   return {};
 }
 
-void fill_theory(ResultRow& row, const Graph& graph, const DeploymentPoint& point,
+void fill_theory(ResultRow& row, const Graph& graph, const DeploymentRequest& point,
                  const MeasureContext& context) {
   const NetworkCost cost = compute_cost(graph, point.precision);
   row.gops_per_input = static_cast<double>(cost.ops) * 1e-9;
@@ -71,7 +68,7 @@ void fill_power(ResultRow& row, const Measurement& m, const MeasureContext& cont
   notes.push_back(context.meter->description());
 }
 
-CompileOptions compile_options(const DeploymentPoint& point) {
+CompileOptions compile_options(const DeploymentRequest& point) {
   CompileOptions options;
   options.threads = point.threads;
   options.max_batch = point.batch;
@@ -84,7 +81,7 @@ std::string shape_text(std::int64_t channels, std::int64_t height, std::int64_t 
 
 // The accuracy run's data set must be the one the model file was trained on: its name when the
 // metadata names one, and always the input shape (a model that takes other images cannot run).
-void check_accuracy_data_set(const ModelFile& file, const DeploymentPoint& point) {
+void check_accuracy_data_set(const ModelFile& file, const DeploymentRequest& point) {
   const std::string& wanted = point.accuracy_dataset;
   if (!file.metadata.dataset.empty() && file.metadata.dataset != wanted) {
     throw InputError(fmt::format("data set {} does not match model file {}, trained on {}",
@@ -102,7 +99,7 @@ void check_accuracy_data_set(const ModelFile& file, const DeploymentPoint& point
   }
 }
 
-Graph trained_graph(const DeploymentPoint& point) {
+Graph trained_graph(const DeploymentRequest& point) {
   ModelFile file = load_model(point.model_file, build_topology);
   if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
     throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
@@ -114,14 +111,14 @@ Graph trained_graph(const DeploymentPoint& point) {
 }
 
 // The point's graph: the zoo topology without weights yet, or the model file's trained one.
-Graph structure_of(const DeploymentPoint& point) {
+Graph structure_of(const DeploymentRequest& point) {
   return point.model_file.empty() ? build_topology(point.topology, point.prune)
                                   : trained_graph(point);
 }
 
 // The settings every point needs in range, before any backend is asked about them: thousands of
 // threads hang OpenMP, a huge batch or stream count overflows or exhausts memory.
-void check_deployment_ranges(const DeploymentPoint& point) {
+void check_deployment_ranges(const DeploymentRequest& point) {
   check_threads("threads", point.threads);
   check_range("batch", point.batch, kBatchRange.min, kBatchRange.max, kBatchRange.unit);
   check_range("streams", point.streams, kStreamsRange.min, kStreamsRange.max, kStreamsRange.unit);
@@ -131,7 +128,7 @@ void check_deployment_ranges(const DeploymentPoint& point) {
               kAccuracyLimitRange.max, kAccuracyLimitRange.unit);
 }
 
-void check_memory_of(const DeploymentPoint& point, const Graph& graph) {
+void check_memory_of(const DeploymentRequest& point, const Graph& graph) {
   std::uint64_t bytes = deployment_memory_bytes(graph, point.batch, point.streams);
   // The accuracy run compiles one more instance, batched, while the timed ones still exist.
   if (!point.accuracy_dataset.empty())
@@ -144,7 +141,7 @@ void check_memory_of(const DeploymentPoint& point, const Graph& graph) {
 
 // The point's graph with its seeded or trained weights, after checking the point; throws before
 // anything is compiled or timed.
-Graph prepare_graph(const DeploymentPoint& point) {
+Graph prepare_graph(const DeploymentRequest& point) {
   check_deployment_ranges(point);
   if (point.op_mode != "default")
     throw UnsupportedError(
@@ -167,7 +164,7 @@ Graph prepare_graph(const DeploymentPoint& point) {
 
 // Top-1/top-5 of a fresh instance (same backend, precision, threads and weights) over the test
 // split, batched: the timed instances keep their own batch size.
-void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentPoint& point) {
+void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentRequest& point) {
   const DataSet test = load_data_set(locate_data_set(point.accuracy_dataset), Split::test);
   CompileOptions options = compile_options(point);
   options.max_batch = std::max(point.batch, kAccuracyBatch);
@@ -183,9 +180,9 @@ void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentPoint& po
 
 }  // namespace
 
-DeploymentPoint point_for_model_file(const std::string& model_file) {
+DeploymentRequest point_for_model_file(const std::string& model_file) {
   const ModelFile file = load_model(model_file, build_topology);
-  DeploymentPoint point;
+  DeploymentRequest point;
   point.topology = file.metadata.topology;
   point.prune = file.metadata.prune;
   point.precision = parse_precision(file.metadata.precision);
@@ -213,14 +210,14 @@ std::uint64_t deployment_memory_bytes(const Graph& graph, std::int64_t batch,
                          : static_cast<std::uint64_t>(bytes);
 }
 
-void check_point_memory(const DeploymentPoint& point) {
+void check_point_memory(const DeploymentRequest& point) {
   check_deployment_ranges(point);
   check_memory_of(point, structure_of(point));
 }
 
-void check_points_memory(std::span<const DeploymentPoint> points) {
+void check_points_memory(std::span<const DeploymentRequest> points) {
   std::map<std::tuple<std::string, double, std::string>, Graph> graphs;
-  for (const DeploymentPoint& point : points) {
+  for (const DeploymentRequest& point : points) {
     check_deployment_ranges(point);
     const auto key = std::make_tuple(point.topology, point.prune, point.model_file);
     auto it = graphs.find(key);
@@ -229,11 +226,11 @@ void check_points_memory(std::span<const DeploymentPoint> points) {
   }
 }
 
-void check_point(const DeploymentPoint& point) {
+void check_point(const DeploymentRequest& point) {
   (void)prepare_graph(point);
 }
 
-ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context) {
+ResultRow measure_point(const DeploymentRequest& point, const MeasureContext& context) {
   const Graph graph = prepare_graph(point);
   const Scenario scenario = point.resolved_scenario();
   const auto backend = make_backend(point.backend);

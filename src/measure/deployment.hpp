@@ -26,7 +26,7 @@ inline constexpr NumberRange kSparsityRange{0, 0.999, "(the fraction of weights 
 inline constexpr CountRange kAccuracyLimitRange{0, 1'000'000'000, "test images (0: all)"};
 inline constexpr NumberRange kIdleSecondsRange{0, 600, "seconds"};
 
-struct DeploymentPoint {
+struct DeploymentRequest {
   std::string topology;
   double prune = 1.0;
   Precision precision;
@@ -72,20 +72,20 @@ std::uint64_t deployment_memory_bytes(const Graph& graph, std::int64_t batch, st
 // Throws InputError "batch 65536 x 4 streams of mlp s=1 FP32 needs 22.2 GB of memory, more than
 // the 21.0 GB available" when the point (with its accuracy instance, if any) needs more memory
 // than this machine has left. Cheap: builds the graph without weights (or reads the model file).
-void check_point_memory(const DeploymentPoint& point);
+void check_point_memory(const DeploymentRequest& point);
 // The same for every point of a sweep, before the first is measured; each variant's graph is
 // built once.
-void check_points_memory(std::span<const DeploymentPoint> points);
+void check_points_memory(std::span<const DeploymentRequest> points);
 
 // Throws InputError for a malformed point (unknown model, scenario contradiction) and
 // UnsupportedError when the backend refuses it; cheap: nothing is compiled.
-void check_point(const DeploymentPoint& point);
+void check_point(const DeploymentRequest& point);
 
 // A point for a model file: topology, prune and precision from its metadata, accuracy on its
 // data set. Throws InputError for a missing or corrupt file.
-DeploymentPoint point_for_model_file(const std::string& model_file);
+DeploymentRequest point_for_model_file(const std::string& model_file);
 
 // Checks the point first (check_point), then measures it.
-ResultRow measure_point(const DeploymentPoint& point, const MeasureContext& context);
+ResultRow measure_point(const DeploymentRequest& point, const MeasureContext& context);
 
 }  // namespace qtb

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "measure/statistics.hpp"
 
 namespace qtb {
@@ -47,11 +48,8 @@ struct Stream {
     output_elements = info.output.elements();
     pool_inputs = std::max(batch, kInputPool);
     pixels.resize(static_cast<std::size_t>(pool_inputs * input_elements));
-    std::uint64_t state = seed;
-    for (auto& p : pixels) {
-      state = state * 6364136223846793005ull + 1442695040888963407ull;
-      p = static_cast<std::uint8_t>(state >> 56);
-    }
+    SplitMix64 random(seed);
+    for (auto& p : pixels) p = static_cast<std::uint8_t>(random.next() >> 56);
     staging.resize(static_cast<std::size_t>(batch * input_elements));
     logits.resize(static_cast<std::size_t>(batch * output_elements));
     predictions.resize(static_cast<std::size_t>(batch));

@@ -1,5 +1,5 @@
 #pragma once
-// The measuring instrument (issue 4): warm-up, then queries until both a minimum duration and a
+// The measuring instrument: warm-up, then queries until both a minimum duration and a
 // minimum count are reached, capped by a maximum; compute and system latency of every query;
 // throughput; the energy over the timed phase; validity. Learned from MLPerf LoadGen (scenarios,
 // minimum duration and query count, nearest-rank percentiles) and trtexec (compute vs end-to-end

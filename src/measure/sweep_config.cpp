@@ -25,7 +25,7 @@ class SweepReader : TomlReader {
                      {"models", "prunes", "precisions", "model_files", "accuracy_limit", "backends",
                       "batches", "threads", "streams", "op_modes", "scenario", "sparsity", "seed",
                       "power", "idle_seconds", "harness"});
-    const std::vector<DeploymentPoint> variants =
+    const std::vector<DeploymentRequest> variants =
         root_.get("model_files") ? trained_variants() : zoo_variants();
     const auto backends = strings(root_, "backends", true);
     const auto batches = counts("batches", true, kBatchRange);
@@ -57,14 +57,14 @@ class SweepReader : TomlReader {
     std::vector<std::string> modes;
     for (const auto& m : op_modes) modes.push_back(m.second);
     if (modes.empty()) modes.push_back("default");
-    for (const DeploymentPoint& variant : variants)
+    for (const DeploymentRequest& variant : variants)
       for (const auto& backend : backends)
         for (std::int64_t batch : batches)
           for (std::int64_t thread_count : threads)
             for (std::int64_t stream_count : streams)
               for (const auto& mode : modes)
                 for (double sparsity : sparsities) {
-                  DeploymentPoint p = variant;
+                  DeploymentRequest p = variant;
                   p.backend = backend.second;
                   p.op_mode = mode;
                   p.batch = batch;
@@ -80,7 +80,7 @@ class SweepReader : TomlReader {
 
  private:
   // models x prunes x precisions of the zoo, with seeded random weights.
-  std::vector<DeploymentPoint> zoo_variants() const {
+  std::vector<DeploymentRequest> zoo_variants() const {
     const auto models = model_list();
     const auto prunes = prune_list();
     std::vector<Precision> precisions;
@@ -91,11 +91,11 @@ class SweepReader : TomlReader {
         fail(node, "precisions", e.what());
       }
     }
-    std::vector<DeploymentPoint> variants;
+    std::vector<DeploymentRequest> variants;
     for (const auto& model : models) {
       for (double prune : prunes) {
         for (const Precision& precision : precisions) {
-          DeploymentPoint p;
+          DeploymentRequest p;
           p.topology = model;
           p.prune = prune;
           p.precision = precision;
@@ -108,7 +108,7 @@ class SweepReader : TomlReader {
 
   // Model files (a directory stands for its *.safetensors, sorted), each at its own precision,
   // with top-1 on its data set's test split after timing.
-  std::vector<DeploymentPoint> trained_variants() const {
+  std::vector<DeploymentRequest> trained_variants() const {
     for (const char* key : {"models", "prunes", "precisions"}) {
       if (root_.get(key)) {
         fail(root_.get(key), key, "model_files fixes topology, prune and precision; drop this");
@@ -116,7 +116,7 @@ class SweepReader : TomlReader {
     }
     const std::int64_t accuracy_limit =
         bounded_count(root_, "accuracy_limit", 0, kAccuracyLimitRange);
-    std::vector<DeploymentPoint> variants;
+    std::vector<DeploymentRequest> variants;
     for (const auto& [node, name] : strings(root_, "model_files", true)) {
       std::vector<std::filesystem::path> files;
       if (std::filesystem::is_directory(name)) {
@@ -130,7 +130,7 @@ class SweepReader : TomlReader {
       }
       for (const auto& file : files) {
         try {
-          DeploymentPoint p = point_for_model_file(file.string());
+          DeploymentRequest p = point_for_model_file(file.string());
           p.accuracy_limit = accuracy_limit;
           variants.push_back(p);
         } catch (const InputError& e) {

@@ -36,7 +36,7 @@
 namespace qtb {
 
 struct SweepConfig {
-  std::vector<DeploymentPoint> points;  // in the order they are measured
+  std::vector<DeploymentRequest> points;  // in the order they are measured
   HarnessOptions harness;
   std::string power = "auto";
   double idle_seconds = 2.0;

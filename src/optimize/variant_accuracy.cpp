@@ -10,9 +10,6 @@
 namespace qtb {
 namespace {
 
-// The accuracy run is not timed: large batches only make it quicker.
-constexpr std::int64_t kAccuracyBatch = 100;
-
 // `threads`, or fewer where the backend has fewer (the reference runs one).
 CompileOptions accuracy_options(const Backend& backend, int threads) {
   CompileOptions options;

@@ -7,6 +7,7 @@
 #include "core/toml_document.hpp"
 #include "data/locate.hpp"
 #include "optimize/recipe_limits.hpp"
+#include "train/recipe_names.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {
@@ -149,28 +150,20 @@ class VariantReader : TomlReader {
     o.batch_size = counted(table, prefix, "batch_size", o.batch_size, 1, kMaxTrainBatch, "images");
     if (const toml::node* node = table.get("optimizer")) {
       const std::string name = string_value(node, prefix + "optimizer");
-      if (name == "sgd") {
-        o.optimizer = OptimizerKind::sgd;
-      } else if (name == "adam") {
-        o.optimizer = OptimizerKind::adam;
-      } else {
-        fail(node, prefix + "optimizer", "expected \"sgd\" or \"adam\"");
-      }
+      const auto kind = parse_optimizer(name);
+      if (!kind)
+        fail(node, prefix + "optimizer", "expected " + quoted_alternatives(optimizer_names()));
+      o.optimizer = *kind;
     }
     o.learning_rate = number(table, "learning_rate", o.learning_rate, 0, 10);
     o.momentum = number(table, "momentum", o.momentum, 0, 1);
     o.weight_decay = number(table, "weight_decay", o.weight_decay, 0, 1);
     if (const toml::node* node = table.get("schedule")) {
       const std::string name = string_value(node, prefix + "schedule");
-      if (name == "constant") {
-        o.schedule = ScheduleKind::constant;
-      } else if (name == "cosine") {
-        o.schedule = ScheduleKind::cosine;
-      } else if (name == "step") {
-        o.schedule = ScheduleKind::step;
-      } else {
-        fail(node, prefix + "schedule", "expected \"constant\", \"cosine\" or \"step\"");
-      }
+      const auto kind = parse_schedule(name);
+      if (!kind)
+        fail(node, prefix + "schedule", "expected " + quoted_alternatives(schedule_names()));
+      o.schedule = *kind;
     }
     o.step_epochs = static_cast<int>(
         counted(table, prefix, "step_epochs", o.step_epochs, 0, kMaxEpochs, "epochs"));

@@ -189,7 +189,7 @@ VariantOutcome make_outcome(const MadeVariant& variant, const VariantAccuracy& a
   const ModelMetadata& m = variant.metadata;
   VariantOutcome out;
   out.topology = m.topology;
-  out.scale = m.prune;
+  out.prune = m.prune;
   out.precision = parse_precision(m.precision);
   out.dataset = accuracy.result.dataset;
   out.method = m.method;

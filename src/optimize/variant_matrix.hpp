@@ -22,7 +22,7 @@ namespace qtb {
 
 struct VariantOutcome {
   std::string topology;
-  double scale = 1;
+  double prune = 1;  // the pruning scale, as in the result column
   Precision precision;
   std::string dataset;
   std::string method;  // how the model was made

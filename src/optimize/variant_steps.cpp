@@ -12,6 +12,7 @@
 #include "graph/synaptic_pruning.hpp"
 #include "measure/provenance.hpp"
 #include "optimize/filter_pruning.hpp"
+#include "train/recipe_names.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb {
@@ -23,13 +24,11 @@ Json options_json(const TrainOptions& o) {
   return Json{{"precision", o.precision.name()},
               {"epochs", o.epochs},
               {"batch_size", o.batch_size},
-              {"optimizer", o.optimizer == OptimizerKind::adam ? "adam" : "sgd"},
+              {"optimizer", optimizer_name(o.optimizer)},
               {"learning_rate", o.learning_rate},
               {"momentum", o.momentum},
               {"weight_decay", o.weight_decay},
-              {"schedule", o.schedule == ScheduleKind::cosine ? "cosine"
-                           : o.schedule == ScheduleKind::step ? "step"
-                                                              : "constant"},
+              {"schedule", schedule_name(o.schedule)},
               {"step_epochs", o.step_epochs},
               {"step_gamma", o.step_gamma},
               {"seed", o.seed},

@@ -36,7 +36,7 @@ std::string render_accuracy_outcomes(std::span<const VariantOutcome> outcomes,
             {{"backend", a.backend}, {"images", a.images}, {"different", a.different}});
       }
       rows.push_back({{"topology", o.topology},
-                      {"prune", o.scale},
+                      {"prune", o.prune},
                       {"precision", o.precision.name()},
                       {"dataset", o.dataset},
                       {"top1", 100.0 * o.top1()},
@@ -58,7 +58,7 @@ std::string render_accuracy_outcomes(std::span<const VariantOutcome> outcomes,
   Table table({"topology", "prune", "precision", "top1_%", "ci95_low", "ci95_high", "samples",
                "backend", "identical_on", "epochs", "make_s", "resumed", "method", "model_file"});
   for (const VariantOutcome& o : outcomes) {
-    table.add_row({o.topology, fmt::format("{}", o.scale), o.precision.name(), percent(o.top1()),
+    table.add_row({o.topology, fmt::format("{}", o.prune), o.precision.name(), percent(o.top1()),
                    percent(o.top1_interval.low), percent(o.top1_interval.high),
                    std::to_string(o.samples), o.backend, agreement_text(o),
                    std::to_string(o.epochs),
@@ -74,7 +74,7 @@ std::string render_accuracy_pivot(std::span<const VariantOutcome> outcomes) {
   for (const VariantOutcome& o : outcomes) {
     if (std::find(precisions.begin(), precisions.end(), o.precision.name()) == precisions.end())
       precisions.push_back(o.precision.name());
-    if (std::find(scales.begin(), scales.end(), o.scale) == scales.end()) scales.push_back(o.scale);
+    if (std::find(scales.begin(), scales.end(), o.prune) == scales.end()) scales.push_back(o.prune);
   }
   std::string out = "| topology | scale |";
   for (const auto& p : precisions) out += " " + p + " |";
@@ -87,7 +87,7 @@ std::string render_accuracy_pivot(std::span<const VariantOutcome> outcomes) {
     for (const auto& p : precisions) {
       std::string cell;
       for (const VariantOutcome& o : outcomes) {
-        if (o.scale == scale && o.precision.name() == p) {
+        if (o.prune == scale && o.precision.name() == p) {
           topology = o.topology;
           cell = fmt::format("{} [{}, {}]", percent(o.top1()), percent(o.top1_interval.low),
                              percent(o.top1_interval.high));

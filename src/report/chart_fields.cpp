@@ -25,7 +25,7 @@ std::string variant_name(const std::string& topology, double prune, const std::s
   return fmt::format("{} {}% {}", topology, format_number(prune * 100.0), precision);
 }
 
-std::string deployment_name(const analytics::DeploymentPoint& d) {
+std::string deployment_name(const analytics::Deployment& d) {
   std::string name;
   if (!d.backend.empty()) name += d.backend + " ";
   return name + fmt::format("{} b{} t{} s{}", d.op_mode, d.batch, d.threads, d.streams);

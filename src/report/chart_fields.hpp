@@ -20,7 +20,7 @@ std::string task_title(const std::string& task);
 // "mlp 50% W1A1".
 std::string variant_name(const std::string& topology, double prune, const std::string& precision);
 // "finn maxn b8 t1 s1": the deployment point a figure came from, every parameter named.
-std::string deployment_name(const analytics::DeploymentPoint& d);
+std::string deployment_name(const analytics::Deployment& d);
 // Lower-case letters, digits and '-': for chart ids and SVG file names.
 std::string slug(const std::string& text);
 
