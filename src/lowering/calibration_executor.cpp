@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "core/error.hpp"
+#include "graph/float_node_math.hpp"
 
 namespace qtb {
 namespace {
@@ -180,42 +181,6 @@ Tensor pool(const Node& node, const Shape& in_shape, const Tensor& in, bool aver
   return out;
 }
 
-Tensor global_avg_pool(const Shape& in_shape, const Tensor& in) {
-  const std::int64_t plane = in_shape.height * in_shape.width;
-  Tensor out(static_cast<std::size_t>(in_shape.channels));
-  for (std::int64_t c = 0; c < in_shape.channels; ++c) {
-    float sum = 0.0f;
-    for (std::int64_t i = 0; i < plane; ++i) sum += in[static_cast<std::size_t>(c * plane + i)];
-    out[static_cast<std::size_t>(c)] = sum / static_cast<float>(plane);
-  }
-  return out;
-}
-
-// FloatExecutor's fake quantization: scale * clamp(round_half_even(x / scale)); binary: sign.
-float fake_quantize(const QuantizerAttrs& q, float x) {
-  if (q.is_signed && q.bits == 1) return x >= 0.0f ? q.scale : -q.scale;
-  const double top =
-      q.is_signed ? std::ldexp(1.0, q.bits - 1) - 1.0 : std::ldexp(1.0, q.bits) - 1.0;
-  const double bottom = q.is_signed ? -top : 0.0;
-  const double level = std::nearbyint(x / q.scale);
-  if (!(level >= bottom)) return static_cast<float>(bottom * q.scale);
-  if (level > top) return static_cast<float>(top * q.scale);
-  return static_cast<float>(level * q.scale);
-}
-
-Tensor softmax(const Shape& shape, Tensor x) {
-  const std::int64_t plane = shape.height * shape.width;
-  for (std::int64_t p = 0; p < plane; ++p) {
-    auto at = [&](std::int64_t c) -> float& { return x[static_cast<std::size_t>(c * plane + p)]; };
-    float max = -INFINITY;
-    for (std::int64_t c = 0; c < shape.channels; ++c) max = std::max(max, at(c));
-    float sum = 0.0f;
-    for (std::int64_t c = 0; c < shape.channels; ++c) sum += (at(c) = std::exp(at(c) - max));
-    for (std::int64_t c = 0; c < shape.channels; ++c) at(c) /= sum;
-  }
-  return x;
-}
-
 }  // namespace
 
 CalibrationExecutor::CalibrationExecutor(const Graph& graph)
@@ -276,37 +241,25 @@ std::vector<float> CalibrationExecutor::compute(
     case OpKind::AvgPool:
       return pool(node, input_shape(0), input(0), true);
     case OpKind::GlobalAvgPool:
-      return global_avg_pool(input_shape(0), input(0));
+      return global_average_pool(input_shape(0), input(0));
     case OpKind::BatchNorm: {
-      const ChannelAffine& affine = batch_norms_[static_cast<std::size_t>(id)];
-      const auto plane = static_cast<std::size_t>(node.output.height * node.output.width);
       Tensor out = input(0);
-      for (std::size_t c = 0; c < affine.scale.size(); ++c) {
-        float* x = out.data() + c * plane;
-        for (std::size_t i = 0; i < plane; ++i) x[i] = affine.scale[c] * x[i] + affine.shift[c];
-      }
+      apply_batch_norm(batch_norms_[static_cast<std::size_t>(id)], node.output, out);
       return out;
     }
     case OpKind::Activation: {
-      const auto kind = std::get<ActivationAttrs>(node.attrs).kind;
       Tensor out = input(0);
-      for (auto& v : out) {
-        v = kind == ActivationKind::ReLU ? std::max(v, 0.0f) : std::clamp(v, -1.0f, 1.0f);
-      }
+      apply_activation(std::get<ActivationAttrs>(node.attrs).kind, out);
       return out;
     }
     case OpKind::Quantizer: {
-      const auto& q = std::get<QuantizerAttrs>(node.attrs);
       Tensor out = input(0);
-      for (auto& v : out) v = fake_quantize(q, v);
+      apply_fake_quantize(std::get<QuantizerAttrs>(node.attrs), out);
       return out;
     }
     case OpKind::Add: {
       Tensor out = input(0);
-      for (std::size_t i = 1; i < node.inputs.size(); ++i) {
-        const Tensor& other = input(i);
-        for (std::size_t e = 0; e < out.size(); ++e) out[e] += other[e];
-      }
+      for (std::size_t i = 1; i < node.inputs.size(); ++i) add_into(out, input(i));
       return out;
     }
     case OpKind::Concat: {
@@ -319,8 +272,11 @@ std::vector<float> CalibrationExecutor::compute(
     }
     case OpKind::Flatten:
       return input(0);
-    case OpKind::Softmax:
-      return softmax(node.output, input(0));
+    case OpKind::Softmax: {
+      Tensor out = input(0);
+      apply_softmax(node.output, out);
+      return out;
+    }
   }
   throw std::logic_error("CalibrationExecutor: unknown node kind");
 }

@@ -1,0 +1,67 @@
+#include "graph/float_node_math.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qtb {
+
+float fake_quantize_value(const QuantizerAttrs& q, float x) {
+  if (q.is_signed && q.bits == 1) return x >= 0.0f ? q.scale : -q.scale;
+  // Level range in double: the graph allows up to 32 bits.
+  const double top =
+      q.is_signed ? std::ldexp(1.0, q.bits - 1) - 1.0 : std::ldexp(1.0, q.bits) - 1.0;
+  const double bottom = q.is_signed ? -top : 0.0;
+  const double level = std::nearbyint(x / q.scale);
+  if (!(level >= bottom)) return static_cast<float>(bottom * q.scale);  // also NaN
+  if (level > top) return static_cast<float>(top * q.scale);
+  return static_cast<float>(level * q.scale);
+}
+
+void apply_activation(ActivationKind kind, std::span<float> values) {
+  for (float& v : values) {
+    v = kind == ActivationKind::ReLU ? std::max(v, 0.0f) : std::clamp(v, -1.0f, 1.0f);
+  }
+}
+
+void apply_fake_quantize(const QuantizerAttrs& q, std::span<float> values) {
+  for (float& v : values) v = fake_quantize_value(q, v);
+}
+
+void apply_batch_norm(const ChannelAffine& affine, const Shape& shape, std::span<float> values) {
+  const auto plane = static_cast<std::size_t>(shape.height * shape.width);
+  for (std::size_t c = 0; c < affine.scale.size(); ++c) {
+    float* x = values.data() + c * plane;
+    for (std::size_t i = 0; i < plane; ++i) x[i] = affine.scale[c] * x[i] + affine.shift[c];
+  }
+}
+
+void apply_softmax(const Shape& shape, std::span<float> values) {
+  const std::int64_t plane = shape.height * shape.width;
+  for (std::int64_t p = 0; p < plane; ++p) {
+    auto at = [&](std::int64_t c) -> float& {
+      return values[static_cast<std::size_t>(c * plane + p)];
+    };
+    float max = -INFINITY;
+    for (std::int64_t c = 0; c < shape.channels; ++c) max = std::max(max, at(c));
+    float sum = 0.0f;
+    for (std::int64_t c = 0; c < shape.channels; ++c) sum += (at(c) = std::exp(at(c) - max));
+    for (std::int64_t c = 0; c < shape.channels; ++c) at(c) /= sum;
+  }
+}
+
+void add_into(std::span<float> values, std::span<const float> other) {
+  for (std::size_t e = 0; e < values.size(); ++e) values[e] += other[e];
+}
+
+std::vector<float> global_average_pool(const Shape& in_shape, std::span<const float> in) {
+  const std::int64_t plane = in_shape.height * in_shape.width;
+  std::vector<float> out(static_cast<std::size_t>(in_shape.channels));
+  for (std::int64_t c = 0; c < in_shape.channels; ++c) {
+    float sum = 0.0f;
+    for (std::int64_t i = 0; i < plane; ++i) sum += in[static_cast<std::size_t>(c * plane + i)];
+    out[static_cast<std::size_t>(c)] = sum / static_cast<float>(plane);
+  }
+  return out;
+}
+
+}  // namespace qtb
