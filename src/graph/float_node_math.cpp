@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <variant>
 
 namespace qtb {
 
@@ -62,6 +63,49 @@ std::vector<float> global_average_pool(const Shape& in_shape, std::span<const fl
     out[static_cast<std::size_t>(c)] = sum / static_cast<float>(plane);
   }
   return out;
+}
+
+std::optional<std::vector<float>> elementwise_node_output(
+    const Node& node, std::span<const std::vector<float>* const> inputs,
+    const Shape& first_input_shape, const ChannelAffine& batch_norm) {
+  std::vector<float> out;
+  switch (node.kind) {
+    case OpKind::GlobalAvgPool:
+      return global_average_pool(first_input_shape, *inputs[0]);
+    case OpKind::BatchNorm:
+      out = *inputs[0];
+      apply_batch_norm(batch_norm, node.output, out);
+      return out;
+    case OpKind::Activation:
+      out = *inputs[0];
+      apply_activation(std::get<ActivationAttrs>(node.attrs).kind, out);
+      return out;
+    case OpKind::Quantizer:
+      out = *inputs[0];
+      apply_fake_quantize(std::get<QuantizerAttrs>(node.attrs), out);
+      return out;
+    case OpKind::Add:
+      out = *inputs[0];
+      for (std::size_t i = 1; i < inputs.size(); ++i) add_into(out, *inputs[i]);
+      return out;
+    case OpKind::Concat:  // CHW: concatenating along channels appends whole planes
+      out.reserve(static_cast<std::size_t>(node.output.elements()));
+      for (const std::vector<float>* in : inputs) out.insert(out.end(), in->begin(), in->end());
+      return out;
+    case OpKind::Flatten:
+      return *inputs[0];
+    case OpKind::Softmax:
+      out = *inputs[0];
+      apply_softmax(node.output, out);
+      return out;
+    case OpKind::Input:
+    case OpKind::Conv2d:
+    case OpKind::Dense:
+    case OpKind::MaxPool:
+    case OpKind::AvgPool:
+      break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace qtb

@@ -3,6 +3,7 @@
 // executors that must agree to the bit: the reference (engine/reference/float_executor) and the
 // calibration executor of lower() (lowering/calibration_executor). The convolutions and pooling
 // windows stay in each executor: the calibration one is vectorised, the reference one is plain.
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -27,5 +28,12 @@ void add_into(std::span<float> values, std::span<const float> other);
 
 // Mean of each channel's plane.
 std::vector<float> global_average_pool(const Shape& in_shape, std::span<const float> in);
+
+// The output of a node that needs no weights of its own beyond a batchnorm's affine (BatchNorm,
+// Activation, Quantizer, Add, Concat, Flatten, Softmax, GlobalAvgPool) from its inputs' values
+// (inputs[i] holds node.inputs[i]); empty for the other kinds, which each executor computes.
+std::optional<std::vector<float>> elementwise_node_output(
+    const Node& node, std::span<const std::vector<float>* const> inputs,
+    const Shape& first_input_shape, const ChannelAffine& batch_norm);
 
 }  // namespace qtb

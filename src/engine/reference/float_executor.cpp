@@ -151,43 +151,14 @@ std::vector<float> FloatExecutor::compute(int id,
       return pool(node, input_shape(0), input(0), false);
     case OpKind::AvgPool:
       return pool(node, input_shape(0), input(0), true);
-    case OpKind::GlobalAvgPool:
-      return global_average_pool(input_shape(0), input(0));
-    case OpKind::BatchNorm: {
-      Tensor out = input(0);
-      apply_batch_norm(batch_norms_[static_cast<std::size_t>(id)], node.output, out);
-      return out;
-    }
-    case OpKind::Activation: {
-      Tensor out = input(0);
-      apply_activation(std::get<ActivationAttrs>(node.attrs).kind, out);
-      return out;
-    }
-    case OpKind::Quantizer: {
-      Tensor out = input(0);
-      apply_fake_quantize(std::get<QuantizerAttrs>(node.attrs), out);
-      return out;
-    }
-    case OpKind::Add: {
-      Tensor out = input(0);
-      for (std::size_t i = 1; i < node.inputs.size(); ++i) add_into(out, input(i));
-      return out;
-    }
-    case OpKind::Concat: {
-      Tensor out;  // CHW: concatenating along channels appends whole planes
-      out.reserve(static_cast<std::size_t>(node.output.elements()));
-      for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-        out.insert(out.end(), input(i).begin(), input(i).end());
-      }
-      return out;
-    }
-    case OpKind::Flatten:
-      return input(0);
-    case OpKind::Softmax: {
-      Tensor out = input(0);
-      apply_softmax(node.output, out);
-      return out;
-    }
+    default:
+      break;
+  }
+  std::vector<const Tensor*> inputs;
+  for (const int in : node.inputs) inputs.push_back(&values[static_cast<std::size_t>(in)]);
+  if (auto out = elementwise_node_output(node, inputs, input_shape(0),
+                                         batch_norms_[static_cast<std::size_t>(id)])) {
+    return std::move(*out);
   }
   throw std::logic_error("FloatExecutor: unknown node kind");
 }
