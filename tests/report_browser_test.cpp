@@ -2,7 +2,8 @@
 // scripts/setup.sh) opens the written page, vega-embed renders every chart, and the dumped DOM
 // must hold one rendered chart (<svg class="marks">) per spec with no script error, as counted by
 // the page itself in #qtb-status (data/report/report-page.js). Skipped where Chromium is not
-// installed. Also `--format svg`, which needs node and the vendored vega (not a browser).
+// installed. Also `qutibench roofline`'s page, and `--format svg`, which needs node and the
+// vendored vega (not a browser).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -154,6 +155,20 @@ TEST_F(ReportBrowser, EveryChartOfThePaperDataRenders) {
   const std::string charts = match[1].str();
   EXPECT_GE(std::stoi(charts), 30);  // 9 Pareto, 9 latency, 9 rooflines, boxes, theory
   expect_all_rendered(dump_dom(page), charts);
+}
+
+// `qutibench roofline -o FILE.html`: the report's page around one chart, point labels drawn.
+TEST_F(ReportBrowser, TheRooflinePageRenders) {
+  if (chromium_.empty()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+  ASSERT_TRUE(vega_is_vendored());
+  const fs::path page = dir_ / "roofline.html";
+  const auto r = test::run_app(
+      dir_, "roofline --platform TX2,ZCU104-FINN --model mlp,cnv --labels -o " + page.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string dom = dump_dom(page);
+  expect_all_rendered(dom, "1");
+  EXPECT_EQ(attribute(dom, "data-shown"), "1");
+  EXPECT_NE(dom.find(">cnv s=1 W2A2 on ZCU104-FINN</text>"), std::string::npos);
 }
 
 TEST_F(ReportBrowser, SvgFormatWritesOneFilePerChart) {

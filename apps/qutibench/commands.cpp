@@ -15,7 +15,10 @@
 #include "platform/probe.hpp"
 #include "report/analysis_output.hpp"
 #include "report/listing_output.hpp"
+#include "report/report_html.hpp"
+#include "report/report_svg.hpp"
 #include "report/roofline_chart.hpp"
+#include "report/vega_scripts.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb::app {
@@ -161,15 +164,19 @@ void register_roofline(CLI::App& app) {
   auto o = std::make_shared<DesignSpaceOptions>();
   o->prunes = "1";
   auto output = std::make_shared<std::string>();
+  auto vega_dir = std::make_shared<std::string>();
   auto labels = std::make_shared<bool>(false);
   auto* command =
       app.add_subcommand("roofline",
                          "draw a log-log roofline chart (one roof per platform and data type, the "
-                         "variants as points) as SVG or HTML");
+                         "variants as points) as SVG or a standalone HTML page");
   add_design_space_options(command, *o);
   command->add_option("-o,--output", *output, "FILE.svg or FILE.html")->required();
   command->add_flag("--labels", *labels, "print each point's label next to it");
-  command->callback([o, output, labels] {
+  command->add_option("--vega-dir", *vega_dir,
+                      "vendored vega JS (default: $QUTIBENCH_VEGA_DIR or data/cache/vega-js, "
+                      "filled by scripts/setup.sh)");
+  command->callback([o, output, vega_dir, labels] {
     const bool html = output->ends_with(".html");
     if (!html && !output->ends_with(".svg")) {
       throw InputError("roofline output " + quote_value(*output, 80) +
@@ -177,22 +184,29 @@ void register_roofline(CLI::App& app) {
     }
     const auto catalog = load(o->catalog);
     const AnalysisRequest request = make_request(*o, catalog);
-    RooflineChart chart =
-        build_roofline_chart(analyze(request), request.platforms, request.storage);
+    const L0RooflineChart roofline =
+        l0_roofline_chart(analyze(request), request.platforms, request.storage, *labels);
     // An empty chart is not a result: say which selection drew nothing, and write no file.
-    if (chart.points.empty()) {
+    if (roofline.points == 0) {
       throw InputError(fmt::format(
           "nothing to draw: no supported prediction for --model {} --prune {} --precision {} on "
           "--platform {} --op-mode {} (qutibench analyze says why)",
           quote_value(o->models, 16), quote_value(o->prunes, 16), quote_value(o->precisions, 16),
           quote_value(o->platforms, 16), quote_value(o->op_modes, 16)));
     }
-    chart.show_point_labels = *labels;
-    const std::string svg = render_roofline_svg(chart);
+    const std::filesystem::path vega =
+        vega_dir->empty() ? default_vega_dir() : std::filesystem::path(*vega_dir);
+    const VegaScripts scripts = load_vega_scripts(vega);  // before any folder is made
     create_parent_directories(*output);
-    write_file_atomically(*output, html ? wrap_svg_in_html(svg, "qutibench roofline") : svg);
+    if (html) {
+      write_file_atomically(*output,
+                            render_charts_html("qutibench roofline", {&roofline.chart, 1}, scripts,
+                                               read_report_asset("report-page.js")));
+    } else {
+      write_chart_svg(roofline.chart, *output, vega, "roofline -o FILE.svg");
+    }
     fmt::print(stderr, "wrote {} ({} roofs, {} points; storage model: {})\n", *output,
-               chart.roofs.size(), chart.points.size(), request.storage.description());
+               roofline.roofs, roofline.points, request.storage.description());
   });
 }
 

@@ -1,17 +1,18 @@
-// Renders report charts to SVG files without a browser (`qutibench report --format svg`).
-// usage: node render-svg.js CHARTS.json OUT_DIR VEGA_DIR
-// CHARTS.json is [{"id": ..., "spec": <Vega-Lite>}, ...]; each chart becomes OUT_DIR/ID.svg.
-// The vendored UMD bundles of vega and vega-lite (VEGA_DIR, from scripts/setup.sh) are run in this
-// context; vega's headless 'none' renderer writes SVG text (no canvas needed: text widths are
-// estimated). Exits 1 naming every chart that failed.
+// Renders charts to SVG files without a browser (`qutibench report --format svg`,
+// `qutibench roofline -o FILE.svg`).
+// usage: node render-svg.js CHARTS.json VEGA_DIR
+// CHARTS.json is [{"id": ..., "file": ..., "spec": <Vega-Lite>}, ...]; each chart is written to
+// its file. The vendored UMD bundles of vega and vega-lite (VEGA_DIR, from scripts/setup.sh) are
+// run in this context; vega's headless 'none' renderer writes SVG text (no canvas needed: text
+// widths are estimated). Exits 1 naming every chart that failed.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 
-const [chartsFile, outDir, vegaDir] = process.argv.slice(2);
-if (!chartsFile || !outDir || !vegaDir) {
-  console.error('usage: node render-svg.js CHARTS.json OUT_DIR VEGA_DIR');
+const [chartsFile, vegaDir] = process.argv.slice(2);
+if (!chartsFile || !vegaDir) {
+  console.error('usage: node render-svg.js CHARTS.json VEGA_DIR');
   process.exit(2);
 }
 for (const file of ['vega.min.js', 'vega-lite.min.js']) {
@@ -28,7 +29,7 @@ for (const file of ['vega.min.js', 'vega-lite.min.js']) {
       const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
       const svg = await view.toSVG();
       view.finalize();
-      fs.writeFileSync(path.join(outDir, chart.id + '.svg'), svg);
+      fs.writeFileSync(chart.file, svg);
     } catch (e) {
       failed.push(`${chart.id}: ${e.message}`);
     }

@@ -27,7 +27,9 @@
   const views = new Map();
   const filterFields = ['task', 'platform', 'source'];
 
+  // null where the page has no such filter (a page of charts alone): then nothing is filtered.
   function ticked(kind) {
+    if (!document.querySelector(`fieldset[data-filter="${kind}"]`)) return null;
     const inputs = document.querySelectorAll(`fieldset[data-filter="${kind}"] input`);
     return new Set([...inputs].filter((i) => i.checked).map((i) => i.value));
   }
@@ -38,7 +40,7 @@
   function keep(datum, sel) {
     return filterFields.every((f) => {
       const v = datum[f];
-      return v === undefined || v === null || v === '' || sel[f].has(v);
+      return v === undefined || v === null || v === '' || sel[f] === null || sel[f].has(v);
     });
   }
   function fmt(v) {
@@ -55,7 +57,8 @@
     }
     const spec = structuredClone(chart.spec);
     spec.data.values = spec.data.values.filter((d) => keep(d, sel));
-    const shown = spec.data.values.some((d) => 'source' in d);
+    // Measured points carry a source, predicted ones (`qutibench roofline`) are kind 'point'.
+    const shown = spec.data.values.some((d) => 'source' in d || d.kind === 'point');
     box.hidden = !shown;
     element.textContent = '';
     if (!shown) return { shown: false, rendered: false };
@@ -86,6 +89,7 @@
 
   function renderBest(sel) {
     const body = document.querySelector('#best-table tbody');
+    if (!body) return;  // a page of charts alone
     body.textContent = '';
     for (const input of document.querySelectorAll('#best-thresholds input')) {
       const task = input.dataset.task;

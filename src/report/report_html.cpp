@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <span>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -103,6 +104,52 @@ std::string script(const std::string& label, const std::string& code) {
   return fmt::format("<script>/* {} */\n{}\n</script>\n", label, code);
 }
 
+// Everything up to the status line: the title, the inlined vega bundles, the heading.
+std::string page_head(const std::string& title, const VegaScripts& scripts) {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<title>" + html_escape(title) + "</title>\n<style>" + kStyle + "</style>\n";
+  html +=
+      script(fmt::format("vega {} (BSD-3-Clause, licence at the end of the page)", kVegaVersion),
+             scripts.vega);
+  html += script(fmt::format("vega-lite {} (BSD-3-Clause)", kVegaLiteVersion), scripts.vega_lite);
+  html +=
+      script(fmt::format("vega-embed {} (BSD-3-Clause)", kVegaEmbedVersion), scripts.vega_embed);
+  return html + "</head>\n<body>\n<h1>" + html_escape(title) + "</h1>\n";
+}
+
+std::string status_line(std::size_t charts) {
+  return fmt::format(
+      R"(<div id="qtb-status" data-charts="{}" data-rendered="0" data-errors="0" data-done="0">rendering {} charts...</div>
+)",
+      charts, charts);
+}
+
+// The licences, the specs and points the page script reads, the page script, the end of the page.
+std::string page_tail(std::span<const ReportChart> charts, const nlohmann::json& points,
+                      const VegaScripts& scripts, const std::string& page_script) {
+  std::string html =
+      "<footer>\n<h2>Licences</h2>\n<p>Charts drawn with vega, vega-lite and vega-embed "
+      "(University of Washington Interactive Data Lab, BSD-3-Clause), inlined here:</p>\n"
+      "<details><summary>licence texts</summary><pre>" +
+      html_escape(scripts.license) + "</pre></details>\n</footer>\n";
+
+  // [{"id": ..., "section": ..., "spec": ...}, ...], written chart by chart rather than copied
+  // into one document first (a spec can inline thousands of points).
+  std::string specs = "[";
+  for (const ReportChart& chart : charts) {
+    std::string entry = nlohmann::json{{"id", chart.id}, {"section", chart.section}}.dump();
+    entry.pop_back();  // the closing brace: "spec" (last in key order) follows
+    specs += (specs.size() > 1 ? "," : "") + entry + ",\"spec\":" + chart.spec.dump() + "}";
+  }
+  specs += "]";
+  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_text(specs) +
+          "</script>\n";
+  html += "<script type=\"application/json\" id=\"qtb-points\">" + script_safe_json(points) +
+          "</script>\n";
+  html += script("qutibench report page (data/report/report-page.js)", page_script);
+  return html + "</body>\n</html>\n";
+}
+
 }  // namespace
 
 void check_report_output(const std::string& output, const std::string& format) {
@@ -136,21 +183,10 @@ std::string script_safe_json(const nlohmann::json& value) {
 
 std::string render_report_html(const Report& report, const VegaScripts& scripts,
                                const std::string& page_script) {
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<title>" + html_escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n";
-  html +=
-      script(fmt::format("vega {} (BSD-3-Clause, licence at the end of the page)", kVegaVersion),
-             scripts.vega);
-  html += script(fmt::format("vega-lite {} (BSD-3-Clause)", kVegaLiteVersion), scripts.vega_lite);
-  html +=
-      script(fmt::format("vega-embed {} (BSD-3-Clause)", kVegaEmbedVersion), scripts.vega_embed);
-  html += "</head>\n<body>\n<h1>" + html_escape(report.title) + "</h1>\n";
+  std::string html = page_head(report.title, scripts);
   for (const std::string& line : report.provenance)
     html += "<p class=\"provenance\">" + html_escape(line) + "</p>\n";
-  html += fmt::format(
-      R"(<div id="qtb-status" data-charts="{}" data-rendered="0" data-errors="0" data-done="0">rendering {} charts...</div>
-)",
-      report.charts.size(), report.charts.size());
+  html += status_line(report.charts.size());
   html += "<nav id=\"qtb-filters\">\n" + filter_fieldset("task", "Task", report.tasks, true) +
           filter_fieldset("platform", "Platform", report.platforms, false) +
           filter_fieldset("source", "Source", report.sources, false) + "</nav>\n";
@@ -177,27 +213,16 @@ std::string render_report_html(const Report& report, const VegaScripts& scripts,
     for (const std::string& note : report.notes) html += "<li>" + html_escape(note) + "</li>\n";
     html += "</ul>\n</section>\n";
   }
-  html +=
-      "<footer>\n<h2>Licences</h2>\n<p>Charts drawn with vega, vega-lite and vega-embed "
-      "(University of Washington Interactive Data Lab, BSD-3-Clause), inlined here:</p>\n"
-      "<details><summary>licence texts</summary><pre>" +
-      html_escape(scripts.license) + "</pre></details>\n</footer>\n";
+  return html + page_tail(report.charts, report.points, scripts, page_script);
+}
 
-  // [{"id": ..., "section": ..., "spec": ...}, ...], written chart by chart rather than copied
-  // into one document first (a spec can inline thousands of points).
-  std::string specs = "[";
-  for (const ReportChart& chart : report.charts) {
-    std::string entry = nlohmann::json{{"id", chart.id}, {"section", chart.section}}.dump();
-    entry.pop_back();  // the closing brace: "spec" (last in key order) follows
-    specs += (specs.size() > 1 ? "," : "") + entry + ",\"spec\":" + chart.spec.dump() + "}";
-  }
-  specs += "]";
-  html += "<script type=\"application/json\" id=\"qtb-specs\">" + script_safe_text(specs) +
-          "</script>\n";
-  html += "<script type=\"application/json\" id=\"qtb-points\">" + script_safe_json(report.points) +
-          "</script>\n";
-  html += script("qutibench report page (data/report/report-page.js)", page_script);
-  return html + "</body>\n</html>\n";
+std::string render_charts_html(const std::string& title, std::span<const ReportChart> charts,
+                               const VegaScripts& scripts, const std::string& page_script) {
+  std::string html = page_head(title, scripts) + status_line(charts.size());
+  html += "<div class=\"qtb-grid\">\n";
+  for (const ReportChart& chart : charts) html += chart_box(chart);
+  html += "</div>\n";
+  return html + page_tail(charts, nlohmann::json::array(), scripts, page_script);
 }
 
 }  // namespace qtb

@@ -3,6 +3,8 @@
 // Vega-Lite spec (data inlined) in a JSON <script>, the page script (data/report/report-page.js)
 // that embeds them, filters them by task, platform and source, fills the "best variant" table
 // and writes #qtb-status (data-charts, data-rendered, data-errors, data-done) for tests.
+// A page of charts alone (`qutibench roofline -o FILE.html`) has the same scripts and status.
+#include <span>
 #include <string>
 
 #include "report/report.hpp"
@@ -12,6 +14,9 @@ namespace qtb {
 
 std::string render_report_html(const Report& report, const VegaScripts& scripts,
                                const std::string& page_script);
+// A standalone page of `charts` only: no filters, tables or sections.
+std::string render_charts_html(const std::string& title, std::span<const ReportChart> charts,
+                               const VegaScripts& scripts, const std::string& page_script);
 
 // `report -o OUTPUT --format FORMAT`, checked before any work: FORMAT is html or svg, and an html
 // OUTPUT ends in .html or .htm (either case). Throws InputError naming the value (cut short).

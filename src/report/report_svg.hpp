@@ -1,8 +1,9 @@
 #pragma once
-// `qutibench report --format svg`: every chart of the report as its own SVG file (for papers),
-// named after the chart's id, rendered headless by node running the vendored vega and vega-lite
-// (data/report/render-svg.js: vega-lite compiles each spec, vega's 'none' renderer writes SVG
-// text). The same specs as the HTML page, so the files match what the page shows unfiltered.
+// Charts as SVG files (for papers), rendered headless by node running the vendored vega and
+// vega-lite (data/report/render-svg.js: vega-lite compiles each spec, vega's 'none' renderer
+// writes SVG text). `qutibench report --format svg` writes every chart of the report, named after
+// the chart's id, from the same specs as the HTML page, so the files match what the page shows
+// unfiltered; `qutibench roofline -o FILE.svg` writes its one chart.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,5 +17,10 @@ namespace qtb {
 std::vector<std::filesystem::path> write_report_svgs(const Report& report,
                                                      const std::filesystem::path& dir,
                                                      const std::filesystem::path& vega_dir);
+
+// Writes one chart to FILE, whose folder must exist. `requested_by` names the option that asked
+// for SVG ("-o FILE.svg") in the error when node is missing. Throws as write_report_svgs.
+void write_chart_svg(const ReportChart& chart, const std::filesystem::path& file,
+                     const std::filesystem::path& vega_dir, const std::string& requested_by);
 
 }  // namespace qtb

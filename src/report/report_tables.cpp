@@ -7,7 +7,6 @@
 
 #include "core/text.hpp"
 #include "report/chart_fields.hpp"
-#include "report/roofline_svg.hpp"
 
 namespace qtb {
 namespace {
@@ -36,7 +35,32 @@ std::string row_attributes(const std::string& task, const std::string& platform,
 }  // namespace
 
 std::string html_escape(const std::string& text) {
-  return xml_escape(text);
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 forbids most C0 controls even when escaped; drop them.
+        if (static_cast<unsigned char>(c) < 0x20U && c != '\t' && c != '\n' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
 }
 
 std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows,

@@ -16,7 +16,8 @@ std::string orthogonality_html(std::span<const analytics::OrthogonalityRow> rows
                                const std::map<std::string, std::string>& task_of);
 std::string theory_summary_html(const analytics::PredictionError& error);
 
-// Escapes &, <, >, " and ' for HTML text and attributes.
+// Escapes &, <, >, " and ' for HTML (and XML) text and attributes; drops the control characters
+// XML 1.0 forbids. The one escaper of the code base.
 std::string html_escape(const std::string& text);
 
 }  // namespace qtb

@@ -1,19 +1,24 @@
 #pragma once
-// Turns an L0 analysis into a roofline chart: one roof per (platform, op mode, data type that a
-// selected variant runs in) and one point per supported prediction, placed at the OI it has in
-// the type it runs in and at its attainable ops/s.
-#include <string>
+// `qutibench roofline`: an L0 analysis as the report's roofline chart (report/roofline_spec.hpp).
+// One roof per (platform, op mode, data type that a selected variant runs in) and one point per
+// supported prediction, placed at the OI it has in the type it runs in and at its attainable
+// performance; points coloured by platform and shaped by topology.
+#include <cstddef>
 #include <vector>
 
-#include "report/roofline_svg.hpp"
+#include "report/report_chart.hpp"
 #include "roofline/analysis.hpp"
 
 namespace qtb {
 
-RooflineChart build_roofline_chart(const std::vector<VariantAnalysis>& variants,
-                                   const std::vector<const Platform*>& platforms,
-                                   const StorageModel& storage);
-// A minimal HTML page around the SVG, for `roofline -o FILE.html`.
-std::string wrap_svg_in_html(const std::string& svg, const std::string& title);
+struct L0RooflineChart {
+  ReportChart chart;  // id "roofline-l0"
+  std::size_t roofs = 0, points = 0;
+};
+
+// `text_labels`: draw each point's label beside it (`--labels`).
+L0RooflineChart l0_roofline_chart(const std::vector<VariantAnalysis>& variants,
+                                  const std::vector<const Platform*>& platforms,
+                                  const StorageModel& storage, bool text_labels);
 
 }  // namespace qtb
