@@ -49,9 +49,9 @@ inline fs::path fresh_dir(const std::string& prefix) {
   return dir;
 }
 
-// Runs `qutibench ARGS` with stdout and stderr captured in files of `dir`.
-inline AppResult run_app(const fs::path& dir, const std::string& args) {
-  const std::string command = app_path().string() + " " + args + " >" + (dir / "stdout").string() +
+// Runs `BINARY ARGS` with stdout and stderr captured in files of `dir`.
+inline AppResult run_binary(const fs::path& binary, const fs::path& dir, const std::string& args) {
+  const std::string command = binary.string() + " " + args + " >" + (dir / "stdout").string() +
                               " 2>" + (dir / "stderr").string();
   const int status = std::system(command.c_str());
   AppResult r;
@@ -59,6 +59,11 @@ inline AppResult run_app(const fs::path& dir, const std::string& args) {
   r.out = slurp(dir / "stdout");
   r.err = slurp(dir / "stderr");
   return r;
+}
+
+// Runs `qutibench ARGS` with stdout and stderr captured in files of `dir`.
+inline AppResult run_app(const fs::path& dir, const std::string& args) {
+  return run_binary(app_path(), dir, args);
 }
 
 inline int count_lines(const std::string& text) {

@@ -12,6 +12,7 @@
 #include "measure/progress.hpp"
 #include "number_options.hpp"
 #include "optimize/recipe_limits.hpp"
+#include "optimize/training_progress.hpp"
 #include "optimize/variant_matrix.hpp"
 #include "report/accuracy_table.hpp"
 #include "train/recipe_names.hpp"
@@ -74,21 +75,8 @@ TrainOptions resolve(const TrainFlags& f) {
 }
 
 // Epoch lines on stderr always; a live batch line with ETA on a terminal.
-TrainOptions with_progress(TrainOptions options) {
-  if (stderr_is_terminal()) {
-    options.on_batch = [](int epoch, std::int64_t done, std::int64_t total, double loss) {
-      fmt::print(stderr, "\r  epoch {} {:5.1f} %  loss {:.4f}   ", epoch + 1,
-                 100.0 * static_cast<double>(done) / static_cast<double>(total), loss);
-    };
-  }
-  return options;
-}
-
-void print_epoch(const std::string& variant, const EpochStats& e) {
-  const double eta = e.seconds * (e.epochs - e.epoch);
-  fmt::print(stderr,
-             "\r{}: epoch {}/{}  loss {:.4f}  train top-1 {:.2f} %  {:.1f} s  ETA {:.0f} s\n",
-             variant, e.epoch, e.epochs, e.loss, 100.0 * e.train_accuracy, e.seconds, eta);
+TrainingDisplay training_display() {
+  return {stderr, stderr_is_terminal()};
 }
 
 struct OutputFlags {
@@ -143,24 +131,27 @@ void register_train(CLI::App* optimize) {
   add_train_options(c, o->train, 10);
   add_output_options(c, o->out);
   c->callback([o] {
-    const TrainOptions options = with_progress(resolve(o->train));
+    const TrainOptions recipe = resolve(o->train);
     check_model_output(o->out.output, o->from, "--from");
     const std::string variant =
-        fmt::format("{} {}", o->from.empty() ? o->model : o->from, options.precision.name());
-    const auto on_epoch = [&](const EpochStats& e) { print_epoch(variant, e); };
+        fmt::format("{} {}", o->from.empty() ? o->model : o->from, recipe.precision.name());
     if (!o->from.empty()) {
       const ModelFile parent = load_model(o->from, build_topology);
       const Splits data = load_splits(o->dataset.empty() ? parent.metadata.dataset : o->dataset);
-      MadeVariant made = train_from({parent, o->from}, data.train, options, on_epoch);
-      finish(made, data, options.threads, o->out);
+      TrainingProgress progress(variant, recipe.epochs, training_display());
+      MadeVariant made =
+          train_from({parent, o->from}, data.train, progress.watched(recipe), progress.on_epoch());
+      finish(made, data, recipe.threads, o->out);
       return;
     }
     if (o->model.empty() || o->dataset.empty()) {
       throw InputError("optimize train needs --model and --dataset (or --from FILE)");
     }
     const Splits data = load_splits(o->dataset);
-    MadeVariant made = train_from_scratch(o->model, o->prune, data.train, options, on_epoch);
-    finish(made, data, options.threads, o->out);
+    TrainingProgress progress(variant, recipe.epochs, training_display());
+    MadeVariant made = train_from_scratch(o->model, o->prune, data.train, progress.watched(recipe),
+                                          progress.on_epoch());
+    finish(made, data, recipe.threads, o->out);
   });
 }
 
@@ -207,8 +198,10 @@ void register_prune(CLI::App* optimize) {
     const ModelFile parent = load_model(o->model_file, build_topology);
     const Splits data = load_splits(parent.metadata.dataset);
     flags.precision = parent.metadata.precision;
-    const TrainOptions options = with_progress(resolve(flags));
-    const auto on_epoch = [&](const EpochStats& e) { print_epoch(o->out.output, e); };
+    const TrainOptions recipe = resolve(flags);
+    TrainingProgress progress(o->out.output, recipe.epochs, training_display());
+    const TrainOptions options = progress.watched(recipe);
+    const EpochObserver on_epoch = progress.on_epoch();
     MadeVariant made =
         filters
             ? prune_filters({parent, o->model_file}, o->prune, data.train, options, on_epoch)
@@ -272,7 +265,7 @@ void register_matrix(CLI::App* optimize) {
     const VariantMatrixConfig config = load_variant_config(o->config);
     MatrixProgress progress;
     progress.message = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-    progress.epoch = print_epoch;
+    progress.training = training_display();
     const std::vector<VariantOutcome> outcomes = run_variant_matrix(config, progress);
     const std::string rows_csv = render_accuracy_outcomes(outcomes, OutputFormat::Csv);
     write_file_atomically(config.output / "accuracy.csv", rows_csv);

@@ -1,17 +1,15 @@
-// `qutibench sweep`: the cartesian product of a config file's lists, each point measured and
-// stored as soon as it is done (a crash keeps every completed point), unsupported combinations
-// skipped with the reason.
+// `qutibench sweep`: the cartesian product of a config file's lists, run by measure's SweepRunner
+// into the result store (each point stored as soon as it is done), then the summary printed.
 #include <fmt/format.h>
 
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "engine/backend.hpp"
 #include "measure/progress.hpp"
 #include "measure/result_row_json.hpp"
 #include "measure/sweep_config.hpp"
+#include "measure/sweep_runner.hpp"
 #include "measure_options.hpp"
 #include "report/output_format.hpp"
 #include "report/results_output.hpp"
@@ -32,48 +30,31 @@ void register_sweep(CLI::App& app) {
     const OutputFormat format = parse_output_format(o->measure.format);
     if (format == OutputFormat::Csv) throw InputError("sweep prints table or json");
     const SweepConfig config = load_sweep_config(o->config);
-    // Every point's memory before the first is measured: a point that cannot fit fails the
-    // sweep now, not after hours of others.
-    check_points_memory(config.points);
+    const SweepRunner runner(config);  // every point's memory, before the store is opened
     std::unique_ptr<ResultStore> store;
     if (!o->measure.no_store) store = std::make_unique<ResultStore>(o->measure.db);
     // The file's power settings unless the command line names them.
-    MeasureOptions measure = o->measure;
-    measure.harness = config.harness;
     auto session = open_measure_session(
-        measure, command->count("--power") ? measure.power : config.power,
-        command->count("--idle-seconds") ? measure.idle_seconds : config.idle_seconds);
+        o->measure, command->count("--power") ? o->measure.power : config.power,
+        command->count("--idle-seconds") ? o->measure.idle_seconds : config.idle_seconds);
 
-    const int total = static_cast<int>(config.points.size());
-    fmt::print(stderr, "sweep {}: {} points{}\n", o->config, total,
+    fmt::print(stderr, "sweep {}: {} points{}\n", o->config, runner.point_count(),
                store ? ", stored in " + store->file().string() : std::string());
-    Progress progress(total, stderr_is_terminal());
-    session->context.progress = [&](double f) { progress.update(f); };
-    std::vector<ResultRow> rows;
-    nlohmann::json skipped = nlohmann::json::array();
-    std::map<std::string, int> skip_reasons;  // for the summary: one line per distinct reason
-    for (const DeploymentRequest& point : config.points) {
-      progress.begin_point(point.label());
-      try {
-        ResultRow row = measure_point(point, session->context);
-        if (store) store->append(std::span(&row, 1));
-        progress.end_point(fmt::format("{:.1f} fps{}", row.fps_system.value_or(0),
-                                       row.valid ? "" : " (invalid: " + row.invalid_reason + ")"));
-        rows.push_back(std::move(row));
-      } catch (const UnsupportedError& e) {
-        progress.end_point(std::string("skipped: ") + e.what());
-        ++skip_reasons[e.what()];
-        skipped.push_back({{"point", point.label()}, {"reason", e.what()}});
-      }
-    }
+    Progress progress(runner.point_count(), stderr_is_terminal());
+    ResultSink sink;
+    if (store) sink = [&store](const ResultRow& row) { store->append(std::span(&row, 1)); };
+    const SweepSummary summary = runner.run(session->context, sink, progress);
+    const std::vector<ResultRow>& rows = summary.rows;
     fmt::print(stderr, "sweep done: {} measured ({} invalid), {} skipped\n", rows.size(),
-               std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return !r.valid; }),
-               skipped.size());
-    for (const auto& [reason, count] : skip_reasons)
+               summary.invalid_count(), summary.skipped.size());
+    for (const auto& [reason, count] : summary.skip_reason_counts())
       fmt::print(stderr, "  skipped {} point(s): {}\n", count, reason);
     if (format == OutputFormat::Json) {
       nlohmann::json document = rows_document(rows);
-      document["skipped"] = skipped;
+      nlohmann::json skipped = nlohmann::json::array();
+      for (const SkippedPoint& point : summary.skipped)
+        skipped.push_back({{"point", point.point}, {"reason", point.reason}});
+      document["skipped"] = std::move(skipped);
       fmt::print("{}\n", document.dump(1));
       return;
     }

@@ -19,8 +19,6 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
@@ -31,8 +29,10 @@
 #include "analytics/pareto.hpp"
 #include "analytics/prediction_error.hpp"
 #include "analytics/pruning_speedup.hpp"
+#include "bench_options.hpp"
 #include "core/data_dir.hpp"
 #include "measure/peak_memory.hpp"
+#include "number_options.hpp"
 #include "platform/catalog.hpp"
 #include "platform/probe.hpp"
 #include "report/box_report_charts.hpp"
@@ -161,14 +161,7 @@ void measure(const std::string& name, const std::function<std::string()>& step) 
   std::fflush(stdout);
 }
 
-int run(int argc, char** argv) {
-  std::size_t count = 1'000'000;
-  std::uint64_t seed = 1;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--rows") == 0) count = std::strtoull(argv[i + 1], nullptr, 10);
-    if (std::strcmp(argv[i], "--seed") == 0) seed = std::strtoull(argv[i + 1], nullptr, 10);
-    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
-  }
+void run(std::int64_t count, std::uint64_t seed) {
   std::vector<Platform> catalog = load_catalog(data_dir() / "platforms");
   HostProbe probe;
   probe.cpu_model = "synthetic";
@@ -182,7 +175,7 @@ int run(int argc, char** argv) {
   fmt::print("{:<34} {:>8} {:>10}  {}\n", "step", "seconds", "peak_MB", "result");
   std::vector<ResultRow> rows;
   measure(fmt::format("generate {} rows (seed {})", count, seed), [&] {
-    rows = synthetic_rows(count, seed, deployments(catalog));
+    rows = synthetic_rows(static_cast<std::size_t>(count), seed, deployments(catalog));
     return fmt::format("{} rows, {} B per row", rows.size(), sizeof(ResultRow));
   });
   measure("pareto (4 frontiers)", [&] {
@@ -228,12 +221,20 @@ int run(int argc, char** argv) {
     const std::string html = render_report_html(report, VegaScripts{}, "");
     return fmt::format("{:.1f} MB of HTML", static_cast<double>(html.size()) / 1e6);
   });
-  return 0;
 }
 
 }  // namespace
 }  // namespace qtb::bench
 
 int main(int argc, char** argv) {
-  return qtb::bench::run(argc, argv);
+  CLI::App app{"every analysis and the report on synthetic result rows: seconds and peak memory",
+               "qutibench_analytics_scale"};
+  std::int64_t rows = 1'000'000;
+  std::uint64_t seed = 1;
+  qtb::app::add_count_option(&app, "--rows", rows, {1, 100'000'000, "rows"},
+                             "synthetic rows to generate");
+  qtb::app::add_seed_option(&app, "--seed", seed, "of the synthetic rows");
+  app.add_option("--only", qtb::bench::only,
+                 "run only the steps whose name contains this (generation always runs)");
+  return qtb::bench::run_driver(app, argc, argv, [&] { qtb::bench::run(rows, seed); });
 }

@@ -26,19 +26,19 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "../conv_shapes.hpp"
+#include "bench_options.hpp"
 #include "core/precision.hpp"
 #include "engine/backend.hpp"
 #include "engine/onednn/model_base.hpp"
 #include "engine/random_weights.hpp"
 #include "engine/registry.hpp"
+#include "number_options.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb::bench {
@@ -255,46 +255,37 @@ void split(const Options& o, const Precision& precision) {
   }
 }
 
-Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const char* value = argv[i + 1];
-    if (flag == "--precision") {
-      o.precisions = parse_precision_list(value);
-    } else if (flag == "--backend") {
-      o.backend = value;
-    } else if (flag == "--threads") {
-      o.threads = std::atoi(value);
-    } else if (flag == "--seconds") {
-      o.seconds = std::atof(value);
-    } else if (flag == "--profile") {
-      o.profile = std::atoi(value) != 0;
-    } else if (flag == "--bare") {
-      o.bare = std::atoi(value) != 0;
-    } else if (flag == "--wall") {
-      o.wall = std::atoi(value) != 0;
-    } else if (flag == "--steps") {
-      o.steps = std::atoi(value) != 0;
-    } else if (flag == "--repeats") {
-      o.repeats = std::max(1, std::atoi(value));
-    } else {
-      throw InputError("unknown option " + flag);
-    }
-  }
-  return o;
+// The options as the comment at the top lists them, with their defaults.
+void add_options(CLI::App& app, Options& o, std::string& precisions) {
+  app.add_option("--precision", precisions, "comma-separated precisions, e.g. FP32,INT8")
+      ->capture_default_str();
+  app.add_option("--backend", o.backend, "the backend that compiles the network and the convs")
+      ->capture_default_str();
+  app::add_threads_option(&app, "--threads", o.threads, false, "threads of every compiled model");
+  app::add_number_option(&app, "--seconds", o.seconds, {1e-3, 3600, "seconds"},
+                         "timed seconds per repeat");
+  app::add_count_option(&app, "--repeats", o.repeats, {1, 1000, "repeats"},
+                        "repeats per timing (the fastest is kept)");
+  app.add_option("--profile", o.profile, "1: per-step times of the whole network (onednn)")
+      ->capture_default_str();
+  app.add_option("--steps", o.steps, "1: print every step, not only the totals per kind")
+      ->capture_default_str();
+  app.add_option("--wall", o.wall, "1: wall time even at 1 thread")->capture_default_str();
+  app.add_option("--bare", o.bare, "1: convs alone without their batchnorm/ReLU")
+      ->capture_default_str();
 }
 
 }  // namespace
 }  // namespace qtb::bench
 
 int main(int argc, char** argv) {
-  try {
-    const auto options = qtb::bench::parse(argc, argv);
+  CLI::App app{"ResNet-50 at batch 1: the whole network against the sum of its convolutions",
+               "qutibench_resnet50_split"};
+  qtb::bench::Options options;
+  std::string precisions = "FP32,INT8";
+  qtb::bench::add_options(app, options, precisions);
+  return qtb::bench::run_driver(app, argc, argv, [&] {
+    options.precisions = qtb::parse_precision_list(precisions);
     for (const auto& precision : options.precisions) qtb::bench::split(options, precision);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "qutibench_resnet50_split: {}\n", e.what());
-    return 2;
-  }
-  return 0;
+  });
 }

@@ -1,6 +1,6 @@
 // qutibench_train_run: trains a zoo topology on a data set with the trainer (src/train) and
 // prints seconds and loss per epoch and the top-1 on the test split, for measuring the trainer
-// and trying recipes. Usage:
+// and trying recipes. Usage (positional; --help lists them with their ranges):
 //   qutibench_train_run TOPOLOGY SCALE PRECISION EPOCHS [LR [BATCH [TRAIN_LIMIT [THREADS
 //                       [DATASET [TEST_LIMIT [OPTIMIZER [BACKEND]]]]]]]]
 // e.g. qutibench_train_run mlp 1 W2A2 10 0.002 100 0 2 mnist 10000 adam reference
@@ -8,15 +8,19 @@
 // its top-1 and how often it predicts the trainer's class are printed.
 #include <algorithm>
 #include <cstdio>
-#include <exception>
 #include <span>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "bench_options.hpp"
 #include "data/locate.hpp"
 #include "engine/registry.hpp"
+#include "measure/deployment.hpp"
+#include "number_options.hpp"
+#include "optimize/recipe_limits.hpp"
+#include "train/recipe_names.hpp"
 #include "train/train.hpp"
 #include "zoo/zoo.hpp"
 
@@ -61,30 +65,44 @@ void check_backend(const std::string& backend, const qtb::Graph& graph,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr,
-                 "usage: %s TOPOLOGY SCALE PRECISION EPOCHS [LR [BATCH [TRAIN_LIMIT [THREADS "
-                 "[DATASET [TEST_LIMIT [sgd|adam [BACKEND]]]]]]]]\n",
-                 argv[0]);
-    return 2;
-  }
-  try {
-    auto arg = [&](int i, const char* fallback) {
-      return std::string(i < argc ? argv[i] : fallback);
-    };
-    const qtb::Graph graph = qtb::build_topology(argv[1], std::stod(argv[2]));
-    qtb::TrainOptions options;
-    options.precision = qtb::parse_precision(argv[3]);
-    options.epochs = std::stoi(argv[4]);
-    options.learning_rate = std::stod(arg(5, "0.001"));
-    options.batch_size = std::stoll(arg(6, "100"));
-    options.train_limit = std::stoll(arg(7, "0"));
-    options.threads = std::stoi(arg(8, "2"));
-    const std::string data_name = arg(9, graph.name() == "cnv" ? "fashion-mnist-32x32x3" : "mnist");
-    const std::int64_t test_limit = std::stoll(arg(10, "0"));
-    options.optimizer =
-        arg(11, "adam") == "sgd" ? qtb::OptimizerKind::sgd : qtb::OptimizerKind::adam;
-    const qtb::DataSetSource source = qtb::locate_data_set(data_name);
+  CLI::App app{"trains a zoo topology with the trainer: seconds and loss per epoch, test top-1",
+               "qutibench_train_run"};
+  std::string topology, precision, optimizer = "adam", dataset, backend;
+  double scale = 1;
+  std::int64_t test_limit = 0;
+  qtb::TrainOptions options;
+  options.learning_rate = 0.001;
+  options.batch_size = 100;
+  options.train_limit = 0;
+  options.threads = 2;
+  // Positional, in this order, as the usage at the top says.
+  app.add_option("TOPOLOGY", topology, "zoo topology (mlp, cnv)")->required();
+  qtb::app::add_number_option(&app, "SCALE", scale, qtb::kPruneRange, "pruning scale")->required();
+  app.add_option("PRECISION", precision, "FP32, or WxAy for quantization-aware training")
+      ->required();
+  qtb::app::add_count_option(&app, "EPOCHS", options.epochs, {0, qtb::kMaxEpochs, "epochs"},
+                             "passes over the training set")
+      ->required();
+  qtb::app::add_number_option(&app, "LR", options.learning_rate, {1e-9, 10, ""},
+                              "initial learning rate");
+  qtb::app::add_count_option(&app, "BATCH", options.batch_size, {1, qtb::kMaxTrainBatch, "images"},
+                             "images per mini-batch");
+  qtb::app::add_count_option(&app, "TRAIN_LIMIT", options.train_limit, {0, 1'000'000'000, "images"},
+                             "first N training images (0: all)");
+  qtb::app::add_threads_option(&app, "THREADS", options.threads, false, "training threads");
+  app.add_option("DATASET", dataset, "data set (default: mnist, for cnv fashion-mnist-32x32x3)");
+  qtb::app::add_count_option(&app, "TEST_LIMIT", test_limit, {0, 1'000'000'000, "images"},
+                             "first N test images (0: all)");
+  app.add_option("OPTIMIZER", optimizer, "adam or sgd")
+      ->capture_default_str()
+      ->check(CLI::IsMember(qtb::optimizer_names()));
+  app.add_option("BACKEND", backend, "also run the trained graph on this backend");
+  return qtb::bench::run_driver(app, argc, argv, [&] {
+    const qtb::Graph graph = qtb::build_topology(topology, scale);
+    options.precision = qtb::parse_precision(precision);
+    options.optimizer = *qtb::parse_optimizer(optimizer);  // checked by the option
+    if (dataset.empty()) dataset = graph.name() == "cnv" ? "fashion-mnist-32x32x3" : "mnist";
+    const qtb::DataSetSource source = qtb::locate_data_set(dataset);
     const qtb::DataSet train_set = qtb::load_data_set(source, qtb::Split::train);
     const qtb::DataSet test_set = qtb::load_data_set(source, qtb::Split::test);
     const qtb::TrainResult result =
@@ -95,12 +113,9 @@ int main(int argc, char** argv) {
         });
     const double top1 =
         qtb::evaluate_top1(result.graph, test_set, options.precision, options.threads, test_limit);
-    fmt::print("{} {} {}: test top-1 {:.4f} after {} epochs, {:.1f} s\n", argv[1], argv[2],
+    fmt::print("{} {} {}: test top-1 {:.4f} after {} epochs, {:.1f} s\n", topology, scale,
                options.precision.name(), top1, options.epochs, result.seconds);
-    if (argc > 12) check_backend(argv[12], result.graph, options.precision, test_set, test_limit);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+    if (!backend.empty())
+      check_backend(backend, result.graph, options.precision, test_set, test_limit);
+  });
 }

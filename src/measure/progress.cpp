@@ -25,28 +25,41 @@ std::string Progress::eta() const {
                        : fmt::format("{}s", seconds);
 }
 
-void Progress::draw(double fraction) {
+namespace {
+// \r and "erase to end of line" redraw the one status line in place.
+constexpr const char* kClearLine = "\r\033[K";
+}  // namespace
+
+void Progress::draw(double fraction, const std::string& detail) {
   if (!enabled_) return;
   const std::string eta_text = eta();
-  // \r and "erase to end of line" redraw the one status line in place.
-  fmt::print(out_, "\r\033[K[{}/{}] {} {:3.0f}%{}", done_ + 1, total_, label_, fraction * 100,
+  fmt::print(out_, "{}[{}/{}] {} {:3.0f}%{}{}", kClearLine, done_ + 1, total_, label_,
+             fraction * 100, detail.empty() ? "" : "  " + detail,
              eta_text.empty() ? "" : "  ETA " + eta_text);
   std::fflush(out_);
 }
 
 void Progress::begin_point(const std::string& label) {
   label_ = label;
-  draw(0);
+  draw(0, {});
 }
 
-void Progress::update(double fraction_of_point) {
-  draw(fraction_of_point);
+void Progress::update(double fraction_of_point, const std::string& detail) {
+  draw(fraction_of_point, detail);
 }
 
 void Progress::end_point(const std::string& outcome) {
   ++done_;
   if (!enabled_) return;
-  fmt::print(out_, "\r\033[K[{}/{}] {}: {}\n", done_, total_, label_, outcome);
+  fmt::print(out_, "{}[{}/{}] {}: {}\n", kClearLine, done_, total_, label_, outcome);
+  std::fflush(out_);
+}
+
+void Progress::end_point_with_line(const std::string& line) {
+  ++done_;
+  const std::string eta_text = done_ < total_ ? eta() : std::string();
+  fmt::print(out_, "{}{}{}\n", enabled_ ? kClearLine : "", line,
+             eta_text.empty() ? "" : "  ETA " + eta_text);
   std::fflush(out_);
 }
 

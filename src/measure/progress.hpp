@@ -1,7 +1,8 @@
 #pragma once
-// Progress of a run or a sweep on stderr: the point being measured, its share of the timed phase,
-// points done of the total and the estimated time left. Silent when stderr is not a terminal
-// (logs and pipes get only the one-line messages of the commands).
+// Progress of a run, a sweep or a training on stderr: the point being measured (or the epoch being
+// trained), its share done, points done of the total and the estimated time left. The live line
+// is silent when stderr is not a terminal (logs and pipes get only the one-line messages of the
+// commands, and the lines given to end_point_with_line).
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -13,13 +14,17 @@ class Progress {
   // enabled: usually stderr_is_terminal().
   Progress(int total_points, bool enabled, std::FILE* out = stderr);
   void begin_point(const std::string& label);
-  void update(double fraction_of_point);  // from the harness, in [0, 1]
+  // From the harness (or the trainer), in [0, 1]; `detail` follows the percentage (a loss).
+  void update(double fraction_of_point, const std::string& detail = {});
   void end_point(const std::string& outcome);
+  // Ends the point like end_point but writes `line` and, while points remain, "  ETA 1m05s",
+  // also when the live line is off: for outcomes a log keeps (training's epoch lines).
+  void end_point_with_line(const std::string& line);
   // Estimated seconds left from the mean time of the points done so far; empty before the first.
   std::string eta() const;
 
  private:
-  void draw(double fraction);
+  void draw(double fraction, const std::string& detail);
   int total_;
   bool enabled_;
   std::FILE* out_;

@@ -78,10 +78,9 @@ class MatrixRunner {
     return fmt::format("{} s={} {}", config_.topology, scale, precision.name());
   }
 
-  EpochObserver observer(double scale, const Precision& precision) const {
-    return [this, variant = label(scale, precision)](const EpochStats& epoch) {
-      if (progress_.epoch) progress_.epoch(variant, epoch);
-    };
+  TrainingProgress training_progress(double scale, const Precision& precision,
+                                     const TrainOptions& options) const {
+    return TrainingProgress(label(scale, precision), options.epochs, progress_.training);
   }
 
   // The model file when it exists and was made by `recipe`, else `make()`.
@@ -124,15 +123,17 @@ class MatrixRunner {
                     fmt::format("filter pruning (L1) of {}, fine-tuning {} epochs",
                                 parent_name(1.0), options.epochs),
                     [&] {
-                      return prune_filters({base, parent_name(1.0)}, scale, train_set_, options,
-                                           observer(scale, fp32));
+                      TrainingProgress progress = training_progress(scale, fp32, options);
+                      return prune_filters({base, parent_name(1.0)}, scale, train_set_,
+                                           progress.watched(options), progress.on_epoch());
                     });
     }
     const TrainOptions options = config_.recipe(fp32, false);
     return obtain(scale, fp32, training_recipe("scratch", options),
                   fmt::format("training from scratch, {} epochs", options.epochs), [&] {
-                    return train_from_scratch(config_.topology, scale, train_set_, options,
-                                              observer(scale, fp32));
+                    TrainingProgress progress = training_progress(scale, fp32, options);
+                    return train_from_scratch(config_.topology, scale, train_set_,
+                                              progress.watched(options), progress.on_epoch());
                   });
   }
 
@@ -151,14 +152,18 @@ class MatrixRunner {
       return obtain(
           scale, precision, training_recipe("scratch", options),
           fmt::format("quantization-aware training from scratch, {} epochs", options.epochs), [&] {
-            return train_from_scratch(config_.topology, scale, train_set_, options,
-                                      observer(scale, precision));
+            TrainingProgress progress = training_progress(scale, precision, options);
+            return train_from_scratch(config_.topology, scale, train_set_,
+                                      progress.watched(options), progress.on_epoch());
           });
     }
     return obtain(
         scale, precision, training_recipe("qat", options, parent.metadata.created_at),
         fmt::format("quantization-aware training from {}, {} epochs", from.name, options.epochs),
-        [&] { return train_from(from, train_set_, options, observer(scale, precision)); });
+        [&] {
+          TrainingProgress progress = training_progress(scale, precision, options);
+          return train_from(from, train_set_, progress.watched(options), progress.on_epoch());
+        });
   }
 
   VariantOutcome measure(Variant variant, double scale, const Precision& precision) {

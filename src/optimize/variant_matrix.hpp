@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "optimize/training_progress.hpp"
 #include "optimize/variant_accuracy.hpp"
 #include "optimize/variant_config.hpp"
 #include "optimize/variant_steps.hpp"
@@ -44,7 +45,7 @@ struct VariantOutcome {
 
 struct MatrixProgress {
   std::function<void(const std::string& line)> message;  // one line per step
-  std::function<void(const std::string& variant, const EpochStats& epoch)> epoch;
+  TrainingDisplay training;                              // each training's epochs
 };
 
 // The outcome row of one variant (also for the single-step commands).
