@@ -36,7 +36,7 @@ Response html_page(const std::string& title, const std::string& body,
   std::string html = fmt::format(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{0} - qutibench portal</title>"
+      "<title>{0} - qutibench portal</title><link rel=\"icon\" href=\"data:,\">"
       "<link rel=\"stylesheet\" href=\"/static/portal.css\">"
       "<script src=\"/static/vega.min.js\" defer></script>"
       "<script src=\"/static/vega-lite.min.js\" defer></script>"
