@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     fmt::print("store: {} rows in {:.1f} s\n", rows,
                std::chrono::duration<double>(Clock::now() - start).count());
   }
+  std::fflush(stdout);
   qtb::serve::ServeOptions options;
   options.db = db;
   options.catalog_dir = qtb::default_catalog_dir();

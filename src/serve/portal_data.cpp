@@ -75,13 +75,18 @@ std::shared_ptr<const RowSet> PortalData::select(const RowFilter& filter) {
 }
 
 std::string PortalData::document(const std::string& key, const std::function<std::string()>& make) {
-  {
+  const auto cached = [&]() -> std::shared_ptr<const std::string> {
     const std::lock_guard lock(mutex_);
     refresh_state_locked();
-    if (const auto it = documents_.find(key); it != documents_.end()) return *it->second;
-  }
-  // Made outside the lock, so a slow analysis does not stall other requests; two requests racing
-  // for the same key both compute it, and the result is the same.
+    const auto it = documents_.find(key);
+    return it == documents_.end() ? nullptr : it->second;
+  };
+  if (auto hit = cached()) return *hit;
+  // One document is made at a time, outside the data lock (row pages keep being served): fifty
+  // clients asking for the same cold analysis wait for one computation instead of each making
+  // its own copy of every row.
+  const std::lock_guard making(making_mutex_);
+  if (auto hit = cached()) return *hit;
   auto made = std::make_shared<const std::string>(make());
   const std::lock_guard lock(mutex_);
   bound_cache(documents_);

@@ -47,6 +47,7 @@ class PortalData {
   std::filesystem::path db_;
   std::vector<Platform> catalog_;
   std::mutex mutex_;
+  std::mutex making_mutex_;  // held while a document is made (see document())
   std::unique_ptr<ResultStore> store_;
   std::size_t state_ = 0;  // the row count the cache belongs to
   std::chrono::steady_clock::time_point checked_at_;
