@@ -36,7 +36,7 @@ echo "== Measured on this machine: MLP, unpruned, batch 1, 1 thread (from $db)"
 $qtb results --db "$db" --source ours --topology mlp | awk 'NR == 1 || ($3 == 1 && $8 == 1 && $9 == 1)'
 echo
 echo "== The paper's published points in $db, per platform"
-$qtb results --db "$db" --source paper --format csv | awk -F, 'NR > 1 { n[$5]++ } END { for (p in n) printf "  %-14s %d\n", p, n[p] }' | sort
+$qtb results --db "$db" --source paper --format csv | awk -F, 'NR > 1 { n[$6]++ } END { for (p in n) printf "  %-14s %d\n", p, n[p] }' | sort
 echo
 echo "== Pruning x quantization on this machine (paper Sec. 5.2.6), best fps over deployment points"
 $qtb analyze-results --analysis orthogonality --source ours --db "$db" |
@@ -51,3 +51,7 @@ echo "  out/analysis.csv, out/analysis.json, out/roofline*.svg"
 report=$($qtb report --db "$db" -o out/report.html)
 echo
 echo "report: $report"
+
+# The portal: the same rows, analyses and predictions, browsable (docs/portal.md).
+echo
+echo "portal: $qtb serve --db $db --listen 127.0.0.1:8080   then open http://127.0.0.1:8080/"

@@ -1,15 +1,13 @@
 // `qutibench analyze-results`: the paper's analyses (docs/analytics.md) over stored rows. Thin:
-// selects rows, calls src/analytics, prints one document.
+// selects rows, prints the document of serve/stored_analysis (the portal serves the same).
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <memory>
 
-#include "analytics/analytics_json.hpp"
-#include "analytics/analytics_tables.hpp"
 #include "commands.hpp"
 #include "platform/catalog.hpp"
 #include "report/output_format.hpp"
+#include "serve/stored_analysis.hpp"
 #include "store/filter_names.hpp"
 #include "store/result_store.hpp"
 
@@ -25,47 +23,9 @@ struct Options {
   bool frontier_only = false;
 };
 
-std::string render(const nlohmann::json& json, const Table& table, OutputFormat format) {
-  switch (format) {
-    case OutputFormat::Json:
-      return json.dump(1) + "\n";
-    case OutputFormat::Csv:
-      return table.to_csv();
-    case OutputFormat::Table:
-      return table.to_text();
-  }
-  return "";
-}
-
-std::string run_analysis(const Options& o, const std::vector<ResultRow>& rows,
-                         OutputFormat format) {
-  using namespace analytics;
-  const NumberStyle style = format == OutputFormat::Table ? NumberStyle::Short : NumberStyle::Exact;
-  if (o.analysis == "pareto") {
-    const auto frontiers = all_frontiers();
-    std::vector<ParetoPoint> points = pareto_frontiers(rows, frontiers);
-    if (o.frontier_only)
-      std::erase_if(points,
-                    [](const ParetoPoint& p) { return p.status != ParetoStatus::Frontier; });
-    return render(to_json(points), pareto_table(points, style), format);
-  }
-  if (o.analysis == "box") {
-    const std::vector<BoxMetric> metrics{BoxMetric::Fps, BoxMetric::LatencyMs};
-    const auto boxes = box_statistics(rows, metrics);
-    return render(to_json(boxes), box_table(boxes, style), format);
-  }
-  if (o.analysis == "orthogonality") {
-    const auto result = orthogonality(rows);
-    return render(to_json(result), orthogonality_table(result, style), format);
-  }
-  if (o.analysis == "speedup") {
-    const auto points = pruning_speedup(rows);
-    return render(to_json(points), speedup_table(points, style), format);
-  }
-  // "theory", checked by the option's validator; rows without a stored prediction (the paper's)
-  // get one from the catalog, labelled as such.
-  const auto error = prediction_error(rows, load_catalog(default_catalog_dir()));
-  return render(to_json(error), prediction_table(error, style), format);
+// Only the theory analysis reads the catalog, so the others do not depend on it.
+std::vector<Platform> theory_catalog(const std::string& analysis) {
+  return analysis == "theory" ? load_catalog(default_catalog_dir()) : std::vector<Platform>{};
 }
 
 }  // namespace
@@ -98,7 +58,8 @@ void register_analyze_results(CLI::App& app) {
     if (o->source != "all") filter.source = o->source;
     filter.valid_only = true;
     const std::vector<ResultRow> rows = store.query(filter);
-    fmt::print("{}", run_analysis(*o, rows, format));
+    fmt::print("{}", serve::render_stored_analysis(o->analysis, rows, format, o->frontier_only,
+                                                   theory_catalog(o->analysis)));
     fmt::print(stderr, "analyze-results: {} on {} rows from {}\n", o->analysis, rows.size(), o->db);
   });
 }

@@ -224,6 +224,7 @@ void register_commands(CLI::App& app) {
   register_datasets(app);
   register_optimize(app);
   register_report(app);
+  register_serve(app);
 }
 
 }  // namespace qtb::app

@@ -9,10 +9,10 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
-#include "core/precision.hpp"
 #include "measure/result_row_json.hpp"
 #include "report/output_format.hpp"
 #include "report/results_output.hpp"
+#include "serve/row_selection.hpp"
 #include "store/filter_names.hpp"
 #include "store/import.hpp"
 #include "store/result_store.hpp"
@@ -23,10 +23,7 @@ namespace {
 
 constexpr const char* kDefaultDb = "results.db";
 
-struct FilterOptions {
-  std::string topology, platform, backend, precision, source, dataset, level;
-  bool valid_only = false;
-};
+using FilterOptions = serve::RowSelection;
 
 void add_db_option(CLI::App* command, std::string& db) {
   command->add_option("--db", db, "result database (SQLite)")->capture_default_str();
@@ -43,40 +40,12 @@ void add_filter_options(CLI::App* command, FilterOptions& f) {
   command->add_flag("--valid-only", f.valid_only, "leave out rows marked invalid");
 }
 
-// A name that is neither known nor stored is a typo: refused, rather than an empty result.
-void check_filter_names(const FilterOptions& f, const ResultStore& store) {
-  check_filter_option(store, "--topology", "topology", f.topology);
-  check_filter_option(store, "--platform", "platform", f.platform);
-  check_filter_option(store, "--backend", "backend", f.backend);
-  check_filter_option(store, "--source", "source", f.source, {"all"});
-  check_filter_option(store, "--dataset", "dataset", f.dataset);
-  check_filter_option(store, "--level", "level", f.level);
-}
-
-RowFilter make_filter(const FilterOptions& f) {
-  RowFilter filter;
-  const auto set = [](std::optional<std::string>& out, const std::string& value) {
-    if (!value.empty()) out = value;
-  };
-  set(filter.topology, f.topology);
-  set(filter.platform, f.platform);
-  set(filter.backend, f.backend);
-  // Stored precisions are canonical: INT4 on the command line means W4A4.
-  if (!f.precision.empty()) filter.precision = parse_precision(f.precision).name();
-  if (f.source != "all") set(filter.source, f.source);
-  set(filter.dataset, f.dataset);
-  set(filter.level, f.level);
-  filter.valid_only = f.valid_only;
-  return filter;
-}
-
 // Reading commands never create or write a store: a mistyped --db is an error, not an empty
-// result. The filter's names are checked against the store.
+// result. The filter's names are checked against the store (a typo is refused, not no rows).
 std::vector<ResultRow> query_existing(const std::string& db, const FilterOptions& options) {
-  const RowFilter filter = make_filter(options);
   const ResultStore store(db, StoreAccess::Read);
-  check_filter_names(options, store);
-  return store.query(filter);
+  const auto names_of = [&store](std::string_view column) { return filter_names(store, column); };
+  return store.query(serve::checked_row_filter(options, names_of, "--", "dataset"));
 }
 
 void register_import(CLI::App& app) {

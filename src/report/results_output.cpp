@@ -8,7 +8,7 @@
 
 #include "core/table.hpp"
 #include "core/text.hpp"
-#include "measure/result_row_json.hpp"
+#include "store/row_id.hpp"
 
 namespace qtb {
 namespace {
@@ -27,13 +27,13 @@ std::string readable(const std::optional<double>& value) {
 }  // namespace
 
 std::string render_results(const std::vector<ResultRow>& rows, OutputFormat format) {
-  if (format == OutputFormat::Json) return rows_document(rows).dump(1) + "\n";
-  Table table({"source", "topology", "prune", "precision", "platform", "op_mode", "backend",
+  if (format == OutputFormat::Json) return rows_document_with_ids(rows).dump(1) + "\n";
+  Table table({"id", "source", "topology", "prune", "precision", "platform", "op_mode", "backend",
                "batch", "threads", "streams", "level", "fps_compute", "fps_system",
                "lat_compute_ms", "lat_system_ms", "power_full_w", "top1", "valid"});
   for (const ResultRow& r : rows) {
-    table.add_row({r.source, r.topology, format_number(r.prune), r.precision, r.platform, r.op_mode,
-                   r.backend, std::to_string(r.batch), std::to_string(r.threads),
+    table.add_row({row_id(r), r.source, r.topology, format_number(r.prune), r.precision, r.platform,
+                   r.op_mode, r.backend, std::to_string(r.batch), std::to_string(r.threads),
                    std::to_string(r.streams), r.level, readable(r.fps_compute),
                    readable(r.fps_system), readable(r.latency_compute_ms.mean),
                    readable(r.latency_system_ms.mean), readable(r.power_full_w), readable(r.top1),

@@ -1,0 +1,26 @@
+#include "serve/response.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "report/report_tables.hpp"
+
+namespace qtb::serve {
+
+Response json_error(int status, const std::string& message) {
+  // dump() escapes control characters, so a message quoting user input stays one line.
+  return {status, "application/json", nlohmann::json{{"error", message}}.dump() + "\n", {}};
+}
+
+Response html_error(int status, const std::string& message) {
+  return {status,
+          "text/html; charset=utf-8",
+          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error " +
+              std::to_string(status) +
+              "</title><link rel=\"stylesheet\" href=\"/static/portal.css\"></head><body><main>"
+              "<h1>Error " +
+              std::to_string(status) + "</h1><p class=\"error\">" + html_escape(message) +
+              "</p><p><a href=\"/\">qutibench portal</a></p></main></body></html>\n",
+          {}};
+}
+
+}  // namespace qtb::serve
