@@ -100,7 +100,7 @@ void register_export(CLI::App& app) {
     if (format == OutputFormat::Table) throw InputError("export writes csv or json, not a table");
     const std::vector<ResultRow> rows = query_existing(o->db, o->filter);
     const std::string text =
-        format == OutputFormat::Json ? rows_document(rows).dump(1) + "\n" : rows_to_csv(rows);
+        format == OutputFormat::Json ? rows_document_text(rows) : rows_to_csv(rows);
     if (o->output.empty()) {
       fmt::print("{}", text);
     } else {

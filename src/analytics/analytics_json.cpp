@@ -1,8 +1,20 @@
 #include "analytics/analytics_json.hpp"
 
+#include "core/json_text.hpp"
+
 namespace qtb::analytics {
 
 namespace {
+
+// {"analysis": name} and, when given, the list under `key` (moved in, never copied: a listing
+// of every row is large).
+nlohmann::json document(const char* name, const char* key = nullptr,
+                        nlohmann::json list = nullptr) {
+  nlohmann::json out = nlohmann::json::object();
+  out["analysis"] = name;
+  if (key) out[key] = std::move(list);
+  return out;
+}
 
 nlohmann::json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -30,24 +42,32 @@ nlohmann::json to_json(const Deployment& point) {
           {"streams", point.streams}};
 }
 
+nlohmann::json to_json(const ParetoPoint& p) {
+  return {{"task", p.task()},
+          {"frontier", to_string(p.frontier)},
+          {"x_name", x_name(p.frontier)},
+          {"y_name", y_name(p.frontier)},
+          {"x", optional_number(p.x)},
+          {"y", optional_number(p.y)},
+          {"status", to_string(p.status)},
+          {"topology", p.topology()},
+          {"precision", p.precision()},
+          {"prune", p.prune()},
+          {"platform", p.platform()},
+          {"source", p.source()},
+          {"deployment", to_json(p.deployment())}};
+}
+
 nlohmann::json to_json(std::span<const ParetoPoint> points) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const ParetoPoint& p : points) {
-    rows.push_back({{"task", p.task()},
-                    {"frontier", to_string(p.frontier)},
-                    {"x_name", x_name(p.frontier)},
-                    {"y_name", y_name(p.frontier)},
-                    {"x", optional_number(p.x)},
-                    {"y", optional_number(p.y)},
-                    {"status", to_string(p.status)},
-                    {"topology", p.topology()},
-                    {"precision", p.precision()},
-                    {"prune", p.prune()},
-                    {"platform", p.platform()},
-                    {"source", p.source()},
-                    {"deployment", to_json(p.deployment())}});
-  }
-  return {{"analysis", "pareto"}, {"rows", rows}};
+  for (const ParetoPoint& p : points) rows.push_back(to_json(p));
+  return document("pareto", "rows", std::move(rows));
+}
+
+std::string to_json_text(std::span<const ParetoPoint> points) {
+  return dump_with_list(document("pareto"), "rows", points.size(),
+                        [&](std::size_t i) { return to_json(points[i]); }) +
+         "\n";
 }
 
 nlohmann::json to_json(std::span<const BoxStats> boxes) {
@@ -65,9 +85,9 @@ nlohmann::json to_json(std::span<const BoxStats> boxes) {
                     {"peak", b.peak},
                     {"missing", b.missing}});
   }
-  return {{"analysis", "box"},
-          {"quartiles", "linear interpolation (Hyndman-Fan type 7)"},
-          {"rows", rows}};
+  nlohmann::json out = document("box", "rows", std::move(rows));
+  out["quartiles"] = "linear interpolation (Hyndman-Fan type 7)";
+  return out;
 }
 
 nlohmann::json to_json(std::span<const OrthogonalityRow> rows) {
@@ -90,7 +110,7 @@ nlohmann::json to_json(std::span<const OrthogonalityRow> rows) {
                    {"q2_over_q1", r.q2_over_q1},
                    {"d_beats_b_and_c", r.d_beats_b_and_c}});
   }
-  return {{"analysis", "orthogonality"}, {"rows", out}};
+  return document("orthogonality", "rows", std::move(out));
 }
 
 nlohmann::json to_json(std::span<const SpeedupPoint> points) {
@@ -111,33 +131,51 @@ nlohmann::json to_json(std::span<const SpeedupPoint> points) {
                     {"pearson_r", optional_number(p.pearson_r)},
                     {"platform_points", p.platform_points}});
   }
-  return {{"analysis", "speedup"}, {"rows", rows}};
+  return document("speedup", "rows", std::move(rows));
 }
 
-nlohmann::json to_json(const PredictionError& error) {
-  nlohmann::json points = nlohmann::json::array();
-  for (const PredictionPoint& p : error.points) {
-    points.push_back({{"source", p.source()},
-                      {"topology", p.topology()},
-                      {"platform", p.platform()},
-                      {"precision", p.precision()},
-                      {"prune", p.prune()},
-                      {"deployment", to_json(p.deployment())},
-                      {"measured_fps", p.measured_fps},
-                      {"predicted_fps", p.predicted_fps},
-                      {"ratio", p.ratio},
-                      {"predicted_by", p.predicted_by}});
-  }
+nlohmann::json to_json(const PredictionPoint& p) {
+  return {{"source", p.source()},
+          {"topology", p.topology()},
+          {"platform", p.platform()},
+          {"precision", p.precision()},
+          {"prune", p.prune()},
+          {"deployment", to_json(p.deployment())},
+          {"measured_fps", p.measured_fps},
+          {"predicted_fps", p.predicted_fps},
+          {"ratio", p.ratio},
+          {"predicted_by", p.predicted_by}};
+}
+
+namespace {
+
+// The theory document without its per-row "points".
+nlohmann::json prediction_summary_json(const PredictionError& error) {
   nlohmann::json platforms = nlohmann::json::array();
   for (const PredictionSummary& s : error.platforms)
     platforms.push_back(
         {{"source", s.source}, {"platform", s.platform}, {"ratio", to_json(s.ratio)}});
   nlohmann::json unpredicted = nlohmann::json::object();
   for (const auto& [reason, count] : error.unpredicted) unpredicted[reason] = count;
-  return {{"analysis", "theory"},
-          {"rows", platforms},
-          {"points", points},
-          {"unpredicted", unpredicted}};
+  nlohmann::json out = document("theory", "rows", std::move(platforms));
+  out["unpredicted"] = std::move(unpredicted);
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const PredictionError& error) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const PredictionPoint& p : error.points) points.push_back(to_json(p));
+  nlohmann::json out = prediction_summary_json(error);
+  out["points"] = std::move(points);
+  return out;
+}
+
+std::string to_json_text(const PredictionError& error) {
+  return dump_with_list(prediction_summary_json(error), "points", error.points.size(),
+                        [&](std::size_t i) { return to_json(error.points[i]); }) +
+         "\n";
 }
 
 }  // namespace qtb::analytics

@@ -51,4 +51,33 @@ nlohmann::json parse_json(std::string_view text, std::string_view what, int max_
   }
 }
 
+std::string dump_with_list(nlohmann::json document, const std::string& key, std::size_t count,
+                           const std::function<nlohmann::json(std::size_t)>& item) {
+  if (count == 0) {
+    document[key] = nlohmann::json::array();
+    return document.dump(1);
+  }
+  // nlohmann places the key (objects keep their keys sorted); a marker holds its place. The
+  // document's other values are the caller's own few fields, never the marker.
+  static const std::string kMarker = "\x01qtb-list\x01";
+  document[key] = kMarker;
+  const std::string head = document.dump(1);
+  const std::string quoted_marker = nlohmann::json(kMarker).dump();
+  const std::size_t at = head.find(quoted_marker);
+  std::string out = head.substr(0, at) + "[\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ",\n";
+    // The list is a value of the top-level object: its items are indented by two.
+    const std::string text = item(i).dump(1);
+    out += "  ";
+    for (const char c : text) {
+      out += c;
+      if (c == '\n') out += "  ";
+    }
+  }
+  out += "\n ]";
+  out.append(head, at + quoted_marker.size());
+  return out;
+}
+
 }  // namespace qtb

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/text.hpp"
 
 namespace qtb {
@@ -169,7 +170,15 @@ ResultRow row_from_json(const nlohmann::json& object) {
 nlohmann::json rows_document(const std::vector<ResultRow>& rows) {
   nlohmann::json list = nlohmann::json::array();
   for (const ResultRow& row : rows) list.push_back(to_json(row));
-  return nlohmann::json{{"rows", list}};
+  nlohmann::json document = nlohmann::json::object();
+  document["rows"] = std::move(list);
+  return document;
+}
+
+std::string rows_document_text(const std::vector<ResultRow>& rows) {
+  return dump_with_list(nlohmann::json::object(), "rows", rows.size(),
+                        [&](std::size_t i) { return to_json(rows[i]); }) +
+         "\n";
 }
 
 }  // namespace qtb

@@ -15,5 +15,7 @@ ResultRow row_from_json(const nlohmann::json& object);
 
 // The document every --format json command prints: {"rows": [ ... ]}.
 nlohmann::json rows_document(const std::vector<ResultRow>& rows);
+// rows_document(rows).dump(1) + "\n", made a row at a time (big stores).
+std::string rows_document_text(const std::vector<ResultRow>& rows);
 
 }  // namespace qtb

@@ -27,7 +27,7 @@ std::string readable(const std::optional<double>& value) {
 }  // namespace
 
 std::string render_results(const std::vector<ResultRow>& rows, OutputFormat format) {
-  if (format == OutputFormat::Json) return rows_document_with_ids(rows).dump(1) + "\n";
+  if (format == OutputFormat::Json) return rows_document_with_ids_text(rows);
   Table table({"id", "source", "topology", "prune", "precision", "platform", "op_mode", "backend",
                "batch", "threads", "streams", "level", "fps_compute", "fps_system",
                "lat_compute_ms", "lat_system_ms", "power_full_w", "top1", "valid"});

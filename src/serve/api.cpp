@@ -72,8 +72,7 @@ Response row_route(PortalData& data, std::string_view id, const QueryParams& par
   const auto set = data.all_rows();
   const auto it = set->index_of_id.find(std::string(id));
   if (it == set->index_of_id.end()) throw NotFound("no row with id " + quote_value(id, 24));
-  const nlohmann::json doc = rows_document_with_ids({set->rows[it->second]});
-  return document(doc["rows"][0].dump(1) + "\n", OutputFormat::Json);
+  return document(row_with_id(set->rows[it->second]).dump(1) + "\n", OutputFormat::Json);
 }
 
 Response analysis_route(PortalData& data, std::string_view name, const QueryParams& params,

@@ -10,16 +10,11 @@
 namespace qtb::serve {
 namespace {
 
-std::string render(const nlohmann::json& json, const Table& table, OutputFormat format) {
-  switch (format) {
-    case OutputFormat::Json:
-      return json.dump(1) + "\n";
-    case OutputFormat::Csv:
-      return table.to_csv();
-    case OutputFormat::Table:
-      return table.to_text();
-  }
-  return "";
+// Only the form asked for is made: on a big store each is seconds of work.
+template <typename Json, typename MakeTable>
+std::string render(OutputFormat format, const Json& json, const MakeTable& table) {
+  if (format == OutputFormat::Json) return json();
+  return format == OutputFormat::Csv ? table().to_csv() : table().to_text();
 }
 
 }  // namespace
@@ -41,24 +36,32 @@ std::string render_stored_analysis(std::string_view name, const std::vector<Resu
     if (frontier_only)
       std::erase_if(points,
                     [](const ParetoPoint& p) { return p.status != ParetoStatus::Frontier; });
-    return render(to_json(points), pareto_table(points, style), format);
+    return render(
+        format, [&] { return to_json_text(points); }, [&] { return pareto_table(points, style); });
   }
   if (name == "box") {
     const std::vector<BoxMetric> metrics{BoxMetric::Fps, BoxMetric::LatencyMs};
     const auto boxes = box_statistics(rows, metrics);
-    return render(to_json(boxes), box_table(boxes, style), format);
+    return render(
+        format, [&] { return to_json(boxes).dump(1) + "\n"; },
+        [&] { return box_table(boxes, style); });
   }
   if (name == "orthogonality") {
     const auto result = orthogonality(rows);
-    return render(to_json(result), orthogonality_table(result, style), format);
+    return render(
+        format, [&] { return to_json(result).dump(1) + "\n"; },
+        [&] { return orthogonality_table(result, style); });
   }
   if (name == "speedup") {
     const auto points = pruning_speedup(rows);
-    return render(to_json(points), speedup_table(points, style), format);
+    return render(
+        format, [&] { return to_json(points).dump(1) + "\n"; },
+        [&] { return speedup_table(points, style); });
   }
   // theory: rows without a stored prediction (the paper's) get one from the catalog, labelled.
   const auto error = prediction_error(rows, catalog);
-  return render(to_json(error), prediction_table(error, style), format);
+  return render(
+      format, [&] { return to_json_text(error); }, [&] { return prediction_table(error, style); });
 }
 
 }  // namespace qtb::serve

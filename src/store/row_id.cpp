@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_text.hpp"
 #include "measure/result_row_json.hpp"
 #include "store/row_key.hpp"
 
@@ -17,11 +18,16 @@ bool is_row_id(std::string_view text) {
          });
 }
 
-nlohmann::json rows_document_with_ids(const std::vector<ResultRow>& rows) {
-  nlohmann::json document = rows_document(rows);
-  nlohmann::json& listed = document["rows"];
-  for (std::size_t i = 0; i < rows.size(); ++i) listed[i]["id"] = row_id(rows[i]);
-  return document;
+nlohmann::json row_with_id(const ResultRow& row) {
+  nlohmann::json object = to_json(row);
+  object["id"] = row_id(row);
+  return object;
+}
+
+std::string rows_document_with_ids_text(const std::vector<ResultRow>& rows) {
+  return dump_with_list(nlohmann::json::object(), "rows", rows.size(),
+                        [&](std::size_t i) { return row_with_id(rows[i]); }) +
+         "\n";
 }
 
 }  // namespace qtb

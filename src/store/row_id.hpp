@@ -17,8 +17,10 @@ inline constexpr std::size_t kRowIdLength = 12;
 std::string row_id(const ResultRow& row);
 // True for 12 lower-case hex digits, the only form an id takes.
 bool is_row_id(std::string_view text);
-// rows_document (measure/result_row_json) with each row's "id" added: what `qutibench results
+// A row's JSON (measure/result_row_json) with its "id" added.
+nlohmann::json row_with_id(const ResultRow& row);
+// rows_document_text (measure/result_row_json) with each row's "id": what `qutibench results
 // --format json` prints and the portal's /api/v1/rows serves.
-nlohmann::json rows_document_with_ids(const std::vector<ResultRow>& rows);
+std::string rows_document_with_ids_text(const std::vector<ResultRow>& rows);
 
 }  // namespace qtb
