@@ -18,6 +18,9 @@ void register_datasets(CLI::App& app);
 // `qutibench report` (report_command.cpp).
 void register_report(CLI::App& app);
 
+// `qutibench infer` (infer_command.cpp).
+void register_infer(CLI::App& app);
+
 // `qutibench optimize train|prune|quantize|matrix` (optimize_command.cpp).
 void register_optimize(CLI::App& app);
 
