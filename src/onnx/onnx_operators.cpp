@@ -212,11 +212,14 @@ void OnnxConverter::clip(const onnx::NodeProto& node) {
       }
     }
   }
+  const Node& from = graph_.node(in.node);
+  const bool follows_relu = from.kind == OpKind::Activation &&
+                            std::get<ActivationAttrs>(from.attrs).kind == ActivationKind::ReLU;
   ActivationKind kind = ActivationKind::ReLU;
   if (low == 0.0f && (high >= FLT_MAX || std::isinf(high))) {
     kind = ActivationKind::ReLU;
-  } else if (low == 0.0f && high == 6.0f) {
-    kind = ActivationKind::ReLU6;
+  } else if (high == 6.0f && (low == 0.0f || (low <= -FLT_MAX && follows_relu))) {
+    kind = ActivationKind::ReLU6;  // PyTorch writes relu6 as Relu, then Clip(max = 6)
   } else if (low == -1.0f && high == 1.0f) {
     kind = ActivationKind::HardTanh;
   } else {
