@@ -58,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"subgraph", "holds a subgraph; subgraphs are not supported"},
         Refusal{"pad_before_maxpool", "folds only into a Conv or AveragePool"},
         Refusal{"escaping_external", "is not a file inside the model's folder"}),
-    [](const auto& info) { return info.param.file; });
+    [](const auto& test) { return test.param.file; });
 
 TEST(OnnxCli, InferWithExternalDataMatchesNumpy) {
   QTB_REQUIRE_HOSTILE_FILES();

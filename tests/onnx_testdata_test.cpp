@@ -42,8 +42,9 @@ TEST(OnnxTestdata, SupportedNodeTestsMatchTheirExpectedOutputs) {
       ++refused;
       continue;
     }
-    // A trailing softmax is not run (the output is the logits): such a case cannot match.
-    if (graph.node(graph.size() - 1).kind == OpKind::Softmax) {
+    // A trailing softmax is not run (the output is the logits), and a graph of its input alone
+    // (Identity, Dropout) computes nothing a backend compiles: such cases cannot be compared.
+    if (graph.size() == 1 || graph.node(graph.size() - 1).kind == OpKind::Softmax) {
       ++refused;
       continue;
     }
