@@ -162,7 +162,7 @@ TEST(GraphJson, RefusesMissingKeysAndWrongTypes) {
   expect_refused([](auto& j) { j["nodes"][3]["attrs"]["scale"] = 1e300; },
                  {"'conv/quant'", "'scale' is not a finite float"});
   expect_refused([](auto& j) { j["nodes"][8]["attrs"]["function"] = "gelu"; },
-                 {"'hardtanh'", "'gelu' is not relu or hardtanh"});
+                 {"'hardtanh'", "'gelu' is not relu, hardtanh or relu6"});
   expect_refused(
       [](auto& j) {
         j["nodes"][0]["attrs"]["shape"] = {4, 9};

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "measure/deployment.hpp"
 #include "number_options.hpp"
+#include "onnx/onnx_import.hpp"
 #include "platform/catalog.hpp"
 #include "platform/probe.hpp"
 #include "report/analysis_output.hpp"
@@ -152,10 +153,18 @@ void register_analyze(CLI::App& app) {
   add_design_space_options(command, *o);
   command->add_option("--format", *format, "table, csv or json")->capture_default_str();
   command->add_flag("--layers", *layers, "also report the cost of every layer");
-  command->callback([o, format, layers] {
+  auto model_files = std::make_shared<std::vector<std::string>>();
+  command->add_option("--model-file", *model_files,
+                      "model files (.onnx or qutibench's) to analyze, instead of the zoo unless "
+                      "--model is given");
+  command->callback([o, format, layers, model_files, command] {
     const OutputFormat output = parse_output_format(*format);
     const auto catalog = load(o->catalog);
-    const AnalysisRequest request = make_request(*o, catalog);
+    AnalysisRequest request = make_request(*o, catalog);
+    if (!model_files->empty() && command->count("--model") == 0) request.models.clear();
+    for (const std::string& file : *model_files) {
+      request.model_graphs.push_back(load_model_graph(file));
+    }
     fmt::print("{}", render_analysis(analyze(request), request.storage, output, *layers));
   });
 }
@@ -225,6 +234,7 @@ void register_commands(CLI::App& app) {
   register_optimize(app);
   register_report(app);
   register_serve(app);
+  register_infer(app);
 }
 
 }  // namespace qtb::app

@@ -20,6 +20,8 @@ void register_report(CLI::App& app);
 
 // `qutibench serve` (serve_command.cpp).
 void register_serve(CLI::App& app);
+// `qutibench infer` (infer_command.cpp).
+void register_infer(CLI::App& app);
 
 // `qutibench optimize train|prune|quantize|matrix` (optimize_command.cpp).
 void register_optimize(CLI::App& app);

@@ -19,9 +19,12 @@ float fake_quantize_value(const QuantizerAttrs& q, float x) {
 }
 
 void apply_activation(ActivationKind kind, std::span<float> values) {
-  for (float& v : values) {
-    v = kind == ActivationKind::ReLU ? std::max(v, 0.0f) : std::clamp(v, -1.0f, 1.0f);
+  if (kind == ActivationKind::ReLU) {
+    for (float& v : values) v = std::max(v, 0.0f);
+    return;
   }
+  const ActivationBounds bounds = activation_bounds(kind);
+  for (float& v : values) v = std::clamp(v, bounds.low, bounds.high);
 }
 
 void apply_fake_quantize(const QuantizerAttrs& q, std::span<float> values) {

@@ -182,10 +182,10 @@ class NodeReader {
 
   ActivationKind activation_kind() {
     const std::string text = attrs_.string("function");
-    for (ActivationKind kind : {ActivationKind::ReLU, ActivationKind::HardTanh}) {
+    for (ActivationKind kind : kAllActivationKinds) {
       if (to_string(kind) == text) return kind;
     }
-    attrs_.fail("function", fmt::format("{} is not relu or hardtanh", quote_value(text)));
+    attrs_.fail("function", fmt::format("{} is not relu, hardtanh or relu6", quote_value(text)));
   }
 
   QuantizerAttrs quantizer_attrs() {

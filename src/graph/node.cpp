@@ -1,5 +1,7 @@
 #include "graph/node.hpp"
 
+#include <limits>
+
 namespace qtb {
 
 std::string_view to_string(OpKind kind) {
@@ -40,8 +42,22 @@ std::string_view to_string(ActivationKind kind) {
       return "relu";
     case ActivationKind::HardTanh:
       return "hardtanh";
+    case ActivationKind::ReLU6:
+      return "relu6";
   }
   return "?";
+}
+
+ActivationBounds activation_bounds(ActivationKind kind) {
+  switch (kind) {
+    case ActivationKind::ReLU:
+      return {0.0f, std::numeric_limits<float>::infinity()};
+    case ActivationKind::HardTanh:
+      return {-1.0f, 1.0f};
+    case ActivationKind::ReLU6:
+      return {0.0f, 6.0f};
+  }
+  return {};
 }
 
 }  // namespace qtb

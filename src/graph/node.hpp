@@ -72,8 +72,18 @@ struct PoolAttrs {
   bool ceil_mode = false;  // Caffe rounds output sizes up (GoogLeNet, ResNet-50 as released)
 };
 
-enum class ActivationKind { ReLU, HardTanh };
+// ReLU6 (clamp to [0, 6]) is MobileNetV2's activation; ONNX writes it as Clip(0, 6).
+enum class ActivationKind { ReLU, HardTanh, ReLU6 };
+inline constexpr ActivationKind kAllActivationKinds[] = {
+    ActivationKind::ReLU, ActivationKind::HardTanh, ActivationKind::ReLU6};
 std::string_view to_string(ActivationKind kind);
+
+// The range an activation clamps to (ReLU's upper bound is +infinity).
+struct ActivationBounds {
+  float low = 0.0f;
+  float high = 0.0f;
+};
+ActivationBounds activation_bounds(ActivationKind kind);
 
 struct ActivationAttrs {
   ActivationKind kind = ActivationKind::ReLU;

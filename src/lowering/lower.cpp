@@ -190,6 +190,9 @@ class Lowering {
         chain.pre_activation = next;
       } else if (n.kind == OpKind::Activation) {
         const auto kind = std::get<ActivationAttrs>(n.attrs).kind;
+        if (kind == ActivationKind::ReLU6) {
+          throw unsupported(graph_, n, "ReLU6 has no integer lowering yet (float precisions only)");
+        }
         (kind == ActivationKind::ReLU ? chain.relu : chain.hardtanh) = true;
       } else if (n.kind == OpKind::Quantizer && !chain.quantizer) {
         chain.quantizer = std::get<QuantizerAttrs>(n.attrs);

@@ -19,6 +19,7 @@
 #include "graph/synaptic_pruning.hpp"
 #include "measure/accuracy.hpp"
 #include "measure/peak_memory.hpp"
+#include "onnx/onnx_import.hpp"
 #include "roofline/roofline.hpp"
 #include "zoo/zoo.hpp"
 
@@ -99,7 +100,25 @@ void check_accuracy_data_set(const ModelFile& file, const DeploymentRequest& poi
   }
 }
 
+// An ONNX model names its topology itself (its graph name) and is never pruned here.
+Graph imported_graph(const DeploymentRequest& point) {
+  ImportedModel model = import_onnx_model(point.model_file);
+  if (model.graph.name() != point.topology || point.prune != 1.0) {
+    throw InputError(fmt::format("{} holds {} at scale 1, not {} at scale {}",
+                                 quote_value(point.model_file, 80), model.graph.name(),
+                                 point.topology, point.prune));
+  }
+  if (!point.accuracy_dataset.empty()) {
+    throw InputError(
+        fmt::format("an accuracy run needs a qutibench model file; {} is an ONNX "
+                    "model without a data set (--dataset none)",
+                    quote_value(point.model_file, 80)));
+  }
+  return std::move(model.graph);
+}
+
 Graph trained_graph(const DeploymentRequest& point) {
+  if (is_onnx_path(point.model_file)) return imported_graph(point);
   ModelFile file = load_model(point.model_file, build_topology);
   if (file.metadata.topology != point.topology || file.metadata.prune != point.prune) {
     throw InputError(fmt::format("{} holds {} at scale {}, not {} at scale {}", point.model_file,
@@ -181,6 +200,13 @@ void fill_accuracy(ResultRow& row, const Graph& graph, const DeploymentRequest& 
 }  // namespace
 
 DeploymentRequest point_for_model_file(const std::string& model_file) {
+  if (is_onnx_path(model_file)) {
+    DeploymentRequest point;
+    point.topology = import_onnx_model(model_file).graph.name();
+    point.precision = parse_precision("FP32");
+    point.model_file = model_file;
+    return point;
+  }
   const ModelFile file = load_model(model_file, build_topology);
   DeploymentRequest point;
   point.topology = file.metadata.topology;
@@ -279,6 +305,9 @@ ResultRow measure_point(const DeploymentRequest& point, const MeasureContext& co
   if (point.model_file.empty()) {
     notes.push_back(
         fmt::format("seeded random weights (seed {}); synthetic inputs, no accuracy", point.seed));
+  } else if (is_onnx_path(point.model_file)) {
+    notes.push_back(fmt::format("weights from ONNX model {} (sha256 {}); timed on synthetic inputs",
+                                point.model_file, file_sha256(point.model_file)));
   } else {
     notes.push_back(
         fmt::format("trained weights from {}; timed on synthetic inputs", point.model_file));

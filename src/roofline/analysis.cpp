@@ -46,26 +46,27 @@ std::vector<std::string> parse_op_mode_list(std::string_view list) {
 std::vector<VariantAnalysis> analyze(const AnalysisRequest& request) {
   check_op_modes_exist(request);
   std::vector<VariantAnalysis> out;
-  for (const auto& model : request.models) {
-    for (double prune : request.prunes) {
-      const Graph graph = build_topology(model, prune);
-      for (const auto& precision : request.precisions) {
-        VariantAnalysis variant{model, prune, compute_cost(graph, precision, request.storage), {}};
-        for (const Platform* platform : request.platforms) {
-          for (const auto& mode : platform->op_modes) {
-            if (!mode_selected(request, mode)) continue;
-            variant.predictions.push_back(predict(graph, variant.cost, *platform, mode));
-            // A backend that keeps carried types packed gets its own prediction, where it differs.
-            for (const auto& [backend, types] : platform->packed_storage) {
-              Prediction packed = predict(graph, variant.cost, *platform, mode, backend);
-              if (!packed.backend.empty()) variant.predictions.push_back(std::move(packed));
-            }
+  const auto analyze_graph = [&](const std::string& model, double prune, const Graph& graph) {
+    for (const auto& precision : request.precisions) {
+      VariantAnalysis variant{model, prune, compute_cost(graph, precision, request.storage), {}};
+      for (const Platform* platform : request.platforms) {
+        for (const auto& mode : platform->op_modes) {
+          if (!mode_selected(request, mode)) continue;
+          variant.predictions.push_back(predict(graph, variant.cost, *platform, mode));
+          // A backend that keeps carried types packed gets its own prediction, where it differs.
+          for (const auto& [backend, types] : platform->packed_storage) {
+            Prediction packed = predict(graph, variant.cost, *platform, mode, backend);
+            if (!packed.backend.empty()) variant.predictions.push_back(std::move(packed));
           }
         }
-        out.push_back(std::move(variant));
       }
+      out.push_back(std::move(variant));
     }
+  };
+  for (const auto& model : request.models) {
+    for (double prune : request.prunes) analyze_graph(model, prune, build_topology(model, prune));
   }
+  for (const Graph& graph : request.model_graphs) analyze_graph(graph.name(), 1.0, graph);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cost/cost.hpp"
+#include "graph/graph.hpp"
 #include "roofline/roofline.hpp"
 
 namespace qtb {
@@ -13,6 +14,8 @@ namespace qtb {
 struct AnalysisRequest {
   std::vector<std::string> models;
   std::vector<double> prunes;
+  // Graphs from model files (--model-file), analysed as they are (scale 1) after the models.
+  std::vector<Graph> model_graphs;
   std::vector<Precision> precisions;
   std::vector<const Platform*> platforms;
   std::vector<std::string> op_modes;  // empty = every op mode of each platform; case-insensitive

@@ -14,11 +14,12 @@ dnnl::algorithm eltwise_algorithm(ActivationKind kind) {
   return kind == ActivationKind::ReLU ? dnnl::algorithm::eltwise_relu
                                       : dnnl::algorithm::eltwise_clip;
 }
+// eltwise_relu's alpha is its negative slope (0); eltwise_clip's alpha and beta are the bounds.
 float eltwise_alpha(ActivationKind kind) {
-  return kind == ActivationKind::ReLU ? 0.0f : -1.0f;
+  return kind == ActivationKind::ReLU ? 0.0f : activation_bounds(kind).low;
 }
 float eltwise_beta(ActivationKind kind) {
-  return kind == ActivationKind::ReLU ? 0.0f : 1.0f;
+  return kind == ActivationKind::ReLU ? 0.0f : activation_bounds(kind).high;
 }
 
 dnnl::primitive_attr post_op_attr(const std::vector<FloatPostOp>& post_ops) {

@@ -14,6 +14,7 @@
 //    area (kernel * kernel), i.e. padding counts as zeros, also for a ceil-mode window that reaches
 //    past the padding; global average pooling divides by height * width;
 //  - batchnorm: scale * x + shift (batch_norm_affine); ReLU: max(x, 0); HardTanh: clamp to [-1, 1];
+//    ReLU6: clamp to [0, 6];
 //  - quantizer node: fake quantization, scale * clamp(round_half_even(x / scale)) to its levels
 //    (1 bit signed: sign(x) * scale, x >= 0 giving +1);
 //  - add sums its inputs in order; concat places channels; flatten relabels (CHW order);

@@ -70,8 +70,8 @@ std::vector<FloatLayer> fold_float_layers(const Graph& graph) {
       }
       case OpKind::Activation: {
         const auto kind = std::get<ActivationAttrs>(node.attrs).kind;
-        layers.back().lo = kind == ActivationKind::ReLU ? 0.0f : -1.0f;
-        layers.back().hi = kind == ActivationKind::ReLU ? INFINITY : 1.0f;
+        layers.back().lo = activation_bounds(kind).low;
+        layers.back().hi = activation_bounds(kind).high;
         break;
       }
       default:
