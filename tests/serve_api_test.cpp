@@ -162,7 +162,7 @@ TEST_F(ServeApi, AnalysesEqualAnalyzeResultsByteForByte) {
   const auto orthogonality = get("/api/v1/analyses/orthogonality");
   ASSERT_TRUE(orthogonality);
   EXPECT_EQ(orthogonality->body, cli("analyze-results --analysis orthogonality --format json"));
-  const auto pareto = get("/api/v1/analyses/pareto?task=mnist&source=paper");
+  const auto pareto = get("/api/v1/analyses/pareto?task=mnist&source=paper&limit=10000");
   ASSERT_TRUE(pareto);
   EXPECT_EQ(pareto->body,
             cli("analyze-results --analysis pareto --task mnist --source paper --format json"));
@@ -171,6 +171,30 @@ TEST_F(ServeApi, AnalysesEqualAnalyzeResultsByteForByte) {
   EXPECT_EQ(theory->body, cli("analyze-results --analysis theory --format csv"));
   // Served twice (the second from the cache): the same bytes.
   EXPECT_EQ(get("/api/v1/analyses/orthogonality")->body, orthogonality->body);
+}
+
+// An analysis pages like the rows: windows of its list join to the command line's whole list,
+// the total is in X-Total-Count, and the default window holds the first 1000 entries.
+TEST_F(ServeApi, PagesOfAnAnalysisJoinToTheCommandLinesList) {
+  const nlohmann::json whole =
+      nlohmann::json::parse(cli("analyze-results --analysis pareto --format json"));
+  const auto& list = whole.at("rows");
+  ASSERT_GT(list.size(), 1000u) << "the paper's rows give more Pareto points than one window";
+  const auto first = get("/api/v1/analyses/pareto");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->get_header_value("X-Total-Count"), std::to_string(list.size()));
+  EXPECT_EQ(nlohmann::json::parse(first->body).at("rows").size(), 1000u);
+  nlohmann::json joined = nlohmann::json::array();
+  for (std::size_t offset = 0; offset < list.size(); offset += 700) {
+    const auto page = get("/api/v1/analyses/pareto?limit=700&offset=" + std::to_string(offset));
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200) << page->body;
+    const nlohmann::json parsed = nlohmann::json::parse(page->body);
+    for (const auto& entry : parsed.at("rows")) joined.push_back(entry);
+  }
+  EXPECT_EQ(joined, list);
+  EXPECT_EQ(get("/api/v1/analyses/pareto?limit=10000")->body,
+            cli("analyze-results --analysis pareto --format json"));
 }
 
 TEST_F(ServeApi, PredictEqualsAnalyze) {

@@ -57,10 +57,11 @@ void register_analyze_results(CLI::App& app) {
     if (!o->task.empty()) filter.dataset = o->task;
     if (o->source != "all") filter.source = o->source;
     filter.valid_only = true;
-    const std::vector<ResultRow> rows = store.query(filter);
-    fmt::print("{}", serve::render_stored_analysis(o->analysis, rows, format, o->frontier_only,
-                                                   theory_catalog(o->analysis)));
-    fmt::print(stderr, "analyze-results: {} on {} rows from {}\n", o->analysis, rows.size(), o->db);
+    std::vector<ResultRow> rows = store.query(filter);
+    const std::size_t count = rows.size();
+    fmt::print("{}", serve::render_stored_analysis(o->analysis, std::move(rows), format,
+                                                   o->frontier_only, theory_catalog(o->analysis)));
+    fmt::print(stderr, "analyze-results: {} on {} rows from {}\n", o->analysis, count, o->db);
   });
 }
 

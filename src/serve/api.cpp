@@ -37,6 +37,15 @@ OutputFormat requested_format(const QueryParams& params, bool accepts_csv) {
   return accepts_csv ? OutputFormat::Csv : OutputFormat::Json;
 }
 
+// Pagination beside the body, so the body stays exactly the command line's document.
+std::vector<std::pair<std::string, std::string>> paging_headers(std::size_t total,
+                                                                std::int64_t offset,
+                                                                std::int64_t limit) {
+  return {{"X-Total-Count", std::to_string(total)},
+          {"X-Offset", std::to_string(offset)},
+          {"X-Limit", std::to_string(limit)}};
+}
+
 Response document(std::string body, OutputFormat format) {
   return {200,
           format == OutputFormat::Csv ? "text/csv; charset=utf-8" : "application/json",
@@ -57,9 +66,7 @@ Response rows_route(PortalData& data, const QueryParams& params, bool accepts_cs
   const std::size_t last = std::min(selected.size(), first + static_cast<std::size_t>(limit));
   for (std::size_t i = first; i < last; ++i) page.push_back(set->rows[selected[i]]);
   Response response = document(render_results(page, format), format);
-  response.headers = {{"X-Total-Count", std::to_string(selected.size())},
-                      {"X-Offset", std::to_string(offset)},
-                      {"X-Limit", std::to_string(limit)}};
+  response.headers = paging_headers(selected.size(), offset, limit);
   return response;
 }
 
@@ -80,24 +87,27 @@ Response analysis_route(PortalData& data, std::string_view name, const QueryPara
   if (std::find(analysis_names().begin(), analysis_names().end(), name) == analysis_names().end())
     throw NotFound("no analysis " + quote_value(name, 24) +
                    " (analyses: pareto, box, orthogonality, speedup, theory)");
-  params.check_names(with(row_filter_parameters(), {"frontier_only", "format"}));
+  params.check_names(with(row_filter_parameters(), {"frontier_only", "format", "limit", "offset"}));
   const OutputFormat format = requested_format(params, accepts_csv);
   RowRequest request = parse_row_request(data, params);
   request.filter.valid_only = true;  // as analyze-results: invalid rows are no evidence
   const bool frontier_only = params.flag("frontier_only");
-  const std::string key = fmt::format("analysis {} {} {} {} {}", name, filter_key(request.filter),
-                                      request.prune ? format_number(*request.prune) : "",
-                                      frontier_only, static_cast<int>(format));
-  return document(data.document(key,
-                                [&] {
-                                  const auto set = data.select(request.filter);
-                                  std::vector<ResultRow> rows;
-                                  for (std::size_t i : select_rows(*set, request))
-                                    rows.push_back(set->rows[i]);
-                                  return render_stored_analysis(name, rows, format, frontier_only,
-                                                                data.catalog());
-                                }),
-                  format);
+  const auto limit = params.count("limit", kRowLimitRange, kDefaultRowLimit);
+  const auto offset = params.count("offset", kRowOffsetRange, 0);
+  const std::string key =
+      fmt::format("analysis {} {} {} {}", name, filter_key(request.filter),
+                  request.prune ? format_number(*request.prune) : "", frontier_only);
+  const auto analysis = data.analysis(key, [&] {
+    const auto set = data.select(request.filter);
+    auto rows = std::make_shared<std::vector<ResultRow>>();
+    for (std::size_t i : select_rows(*set, request)) rows->push_back(set->rows[i]);
+    return std::make_shared<const StoredAnalysis>(name, std::move(rows), frontier_only,
+                                                  data.catalog());
+  });
+  const ListWindow window{static_cast<std::size_t>(offset), static_cast<std::size_t>(limit)};
+  Response response = document(analysis->render(format, window), format);
+  response.headers = paging_headers(analysis->list_size(), offset, limit);
+  return response;
 }
 
 Response predict_route(PortalData& data, const QueryParams& params, bool accepts_csv) {

@@ -45,7 +45,7 @@ void PortalData::refresh_state_locked() {
   state_ = state;
   selections_.clear();
   names_.clear();
-  documents_.clear();
+  analyses_.clear();
 }
 
 std::vector<std::string> PortalData::filter_names(std::string_view column) {
@@ -74,24 +74,25 @@ std::shared_ptr<const RowSet> PortalData::select(const RowFilter& filter) {
   return set;
 }
 
-std::string PortalData::document(const std::string& key, const std::function<std::string()>& make) {
-  const auto cached = [&]() -> std::shared_ptr<const std::string> {
+PortalData::AnalysisPtr PortalData::analysis(const std::string& key,
+                                             const std::function<AnalysisPtr()>& make) {
+  const auto cached = [&]() -> AnalysisPtr {
     const std::lock_guard lock(mutex_);
     refresh_state_locked();
-    const auto it = documents_.find(key);
-    return it == documents_.end() ? nullptr : it->second;
+    const auto it = analyses_.find(key);
+    return it == analyses_.end() ? nullptr : it->second;
   };
-  if (auto hit = cached()) return *hit;
-  // One document is made at a time, outside the data lock (row pages keep being served): fifty
+  if (auto hit = cached()) return hit;
+  // One analysis is made at a time, outside the data lock (row pages keep being served): fifty
   // clients asking for the same cold analysis wait for one computation instead of each making
   // its own copy of every row.
   const std::lock_guard making(making_mutex_);
-  if (auto hit = cached()) return *hit;
-  auto made = std::make_shared<const std::string>(make());
+  if (auto hit = cached()) return hit;
+  AnalysisPtr made = make();
   const std::lock_guard lock(mutex_);
-  bound_cache(documents_);
-  documents_[key] = made;
-  return *made;
+  bound_cache(analyses_);
+  analyses_[key] = made;
+  return made;
 }
 
 }  // namespace qtb::serve

@@ -1,6 +1,6 @@
 #pragma once
 // What the portal reads: one store opened for reading, the catalog, and a cache of row
-// selections, filter names and analysis documents. The cache belongs to one store state: when
+// selections, filter names and computed analyses. The cache belongs to one store state: when
 // the store's row count changes (rows are only ever appended), everything cached is dropped, so a
 // row measured a moment ago shows on the next request (checked at most every 250 ms).
 // Thread-safe: the HTTP workers share one PortalData.
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "serve/stored_analysis.hpp"
 #include "store/result_store.hpp"
 
 namespace qtb::serve {
@@ -38,8 +39,9 @@ class PortalData {
   std::vector<std::string> filter_names(std::string_view column);
   std::shared_ptr<const RowSet> select(const RowFilter& filter);
   std::shared_ptr<const RowSet> all_rows() { return select(RowFilter{}); }
-  // The document cached under `key` for the current store state, made by `make` when absent.
-  std::string document(const std::string& key, const std::function<std::string()>& make);
+  // The analysis cached under `key` for the current store state, made by `make` when absent.
+  using AnalysisPtr = std::shared_ptr<const StoredAnalysis>;
+  AnalysisPtr analysis(const std::string& key, const std::function<AnalysisPtr()>& make);
 
  private:
   void refresh_state_locked();
@@ -47,13 +49,13 @@ class PortalData {
   std::filesystem::path db_;
   std::vector<Platform> catalog_;
   std::mutex mutex_;
-  std::mutex making_mutex_;  // held while a document is made (see document())
+  std::mutex making_mutex_;  // held while an analysis is made (see analysis())
   std::unique_ptr<ResultStore> store_;
   std::size_t state_ = 0;  // the row count the cache belongs to
   std::chrono::steady_clock::time_point checked_at_;
   std::map<std::string, std::shared_ptr<const RowSet>> selections_;
   std::map<std::string, std::vector<std::string>> names_;
-  std::map<std::string, std::shared_ptr<const std::string>> documents_;
+  std::map<std::string, AnalysisPtr> analyses_;
 };
 
 // A filter as text, for cache keys.

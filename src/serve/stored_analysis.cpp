@@ -1,6 +1,7 @@
 #include "serve/stored_analysis.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "analytics/analytics_json.hpp"
 #include "analytics/analytics_tables.hpp"
@@ -10,9 +11,17 @@
 namespace qtb::serve {
 namespace {
 
+using namespace analytics;
+
+template <typename T>
+std::span<const T> window_of(const std::vector<T>& list, ListWindow window) {
+  const std::size_t first = std::min(window.offset, list.size());
+  return std::span<const T>(list).subspan(first, std::min(window.limit, list.size() - first));
+}
+
 // Only the form asked for is made: on a big store each is seconds of work.
 template <typename Json, typename MakeTable>
-std::string render(OutputFormat format, const Json& json, const MakeTable& table) {
+std::string render_as(OutputFormat format, const Json& json, const MakeTable& table) {
   if (format == OutputFormat::Json) return json();
   return format == OutputFormat::Csv ? table().to_csv() : table().to_text();
 }
@@ -25,43 +34,82 @@ const std::vector<std::string>& analysis_names() {
   return names;
 }
 
-std::string render_stored_analysis(std::string_view name, const std::vector<ResultRow>& rows,
-                                   OutputFormat format, bool frontier_only,
-                                   const std::vector<Platform>& catalog) {
-  using namespace analytics;
+StoredAnalysis::StoredAnalysis(std::string_view name,
+                               std::shared_ptr<const std::vector<ResultRow>> rows,
+                               bool frontier_only, const std::vector<Platform>& catalog)
+    : rows_(std::move(rows)) {
   check_name_option("analysis", std::string(name), analysis_names());
-  const NumberStyle style = format == OutputFormat::Table ? NumberStyle::Short : NumberStyle::Exact;
+  const std::vector<ResultRow>& r = *rows_;
   if (name == "pareto") {
-    std::vector<ParetoPoint> points = pareto_frontiers(rows, all_frontiers());
+    std::vector<ParetoPoint> points = pareto_frontiers(r, all_frontiers());
     if (frontier_only)
       std::erase_if(points,
                     [](const ParetoPoint& p) { return p.status != ParetoStatus::Frontier; });
-    return render(
-        format, [&] { return to_json_text(points); }, [&] { return pareto_table(points, style); });
-  }
-  if (name == "box") {
+    result_ = std::move(points);
+  } else if (name == "box") {
     const std::vector<BoxMetric> metrics{BoxMetric::Fps, BoxMetric::LatencyMs};
-    const auto boxes = box_statistics(rows, metrics);
-    return render(
-        format, [&] { return to_json(boxes).dump(1) + "\n"; },
-        [&] { return box_table(boxes, style); });
+    result_ = box_statistics(r, metrics);
+  } else if (name == "orthogonality") {
+    result_ = orthogonality(r);
+  } else if (name == "speedup") {
+    result_ = pruning_speedup(r);
+  } else {
+    // theory: rows without a stored prediction (the paper's) get one from the catalog, labelled.
+    result_ = prediction_error(r, catalog);
   }
-  if (name == "orthogonality") {
-    const auto result = orthogonality(rows);
-    return render(
-        format, [&] { return to_json(result).dump(1) + "\n"; },
-        [&] { return orthogonality_table(result, style); });
+}
+
+std::size_t StoredAnalysis::list_size() const {
+  return std::visit(
+      [](const auto& result) -> std::size_t {
+        if constexpr (std::is_same_v<std::decay_t<decltype(result)>, PredictionError>) {
+          return result.points.size();
+        } else {
+          return result.size();
+        }
+      },
+      result_);
+}
+
+std::string StoredAnalysis::render(OutputFormat format, ListWindow window) const {
+  const NumberStyle style = format == OutputFormat::Table ? NumberStyle::Short : NumberStyle::Exact;
+  if (const auto* points = std::get_if<std::vector<ParetoPoint>>(&result_)) {
+    const auto part = window_of(*points, window);
+    return render_as(
+        format, [&] { return to_json_text(part); }, [&] { return pareto_table(part, style); });
   }
-  if (name == "speedup") {
-    const auto points = pruning_speedup(rows);
-    return render(
-        format, [&] { return to_json(points).dump(1) + "\n"; },
-        [&] { return speedup_table(points, style); });
+  if (const auto* boxes = std::get_if<std::vector<BoxStats>>(&result_)) {
+    const auto part = window_of(*boxes, window);
+    return render_as(
+        format, [&] { return to_json(part).dump(1) + "\n"; },
+        [&] { return box_table(part, style); });
   }
-  // theory: rows without a stored prediction (the paper's) get one from the catalog, labelled.
-  const auto error = prediction_error(rows, catalog);
-  return render(
+  if (const auto* rows = std::get_if<std::vector<OrthogonalityRow>>(&result_)) {
+    const auto part = window_of(*rows, window);
+    return render_as(
+        format, [&] { return to_json(part).dump(1) + "\n"; },
+        [&] { return orthogonality_table(part, style); });
+  }
+  if (const auto* points = std::get_if<std::vector<SpeedupPoint>>(&result_)) {
+    const auto part = window_of(*points, window);
+    return render_as(
+        format, [&] { return to_json(part).dump(1) + "\n"; },
+        [&] { return speedup_table(part, style); });
+  }
+  const auto& whole = std::get<PredictionError>(result_);
+  PredictionError error{{}, whole.platforms, whole.unpredicted};
+  const auto part = window_of(whole.points, window);
+  error.points.assign(part.begin(), part.end());
+  return render_as(
       format, [&] { return to_json_text(error); }, [&] { return prediction_table(error, style); });
+}
+
+std::string render_stored_analysis(std::string_view name, std::vector<ResultRow> rows,
+                                   OutputFormat format, bool frontier_only,
+                                   const std::vector<Platform>& catalog) {
+  return StoredAnalysis(name, std::make_shared<const std::vector<ResultRow>>(std::move(rows)),
+                        frontier_only, catalog)
+      .render(format);
 }
 
 }  // namespace qtb::serve
