@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "platform/catalog.hpp"
 #include "report/output_format.hpp"
-#include "serve/stored_analysis.hpp"
+#include "report/stored_analysis.hpp"
 #include "store/filter_names.hpp"
 #include "store/result_store.hpp"
 
@@ -59,8 +59,8 @@ void register_analyze_results(CLI::App& app) {
     filter.valid_only = true;
     std::vector<ResultRow> rows = store.query(filter);
     const std::size_t count = rows.size();
-    fmt::print("{}", serve::render_stored_analysis(o->analysis, std::move(rows), format,
-                                                   o->frontier_only, theory_catalog(o->analysis)));
+    fmt::print("{}", render_stored_analysis(o->analysis, std::move(rows), format, o->frontier_only,
+                                            theory_catalog(o->analysis)));
     fmt::print(stderr, "analyze-results: {} on {} rows from {}\n", o->analysis, count, o->db);
   });
 }

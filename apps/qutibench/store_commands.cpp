@@ -12,18 +12,18 @@
 #include "measure/result_row_json.hpp"
 #include "report/output_format.hpp"
 #include "report/results_output.hpp"
-#include "serve/row_selection.hpp"
 #include "store/filter_names.hpp"
 #include "store/import.hpp"
 #include "store/result_store.hpp"
 #include "store/row_csv.hpp"
+#include "store/row_selection.hpp"
 
 namespace qtb::app {
 namespace {
 
 constexpr const char* kDefaultDb = "results.db";
 
-using FilterOptions = serve::RowSelection;
+using FilterOptions = RowSelection;
 
 void add_db_option(CLI::App* command, std::string& db) {
   command->add_option("--db", db, "result database (SQLite)")->capture_default_str();
@@ -45,7 +45,7 @@ void add_filter_options(CLI::App* command, FilterOptions& f) {
 std::vector<ResultRow> query_existing(const std::string& db, const FilterOptions& options) {
   const ResultStore store(db, StoreAccess::Read);
   const auto names_of = [&store](std::string_view column) { return filter_names(store, column); };
-  return store.query(serve::checked_row_filter(options, names_of, "--", "dataset"));
+  return store.query(checked_row_filter(options, names_of, "--", "dataset"));
 }
 
 void register_import(CLI::App& app) {

@@ -12,7 +12,7 @@
 #include "serve/predict_request.hpp"
 #include "serve/row_request.hpp"
 #include "serve/serve_limits.hpp"
-#include "serve/stored_analysis.hpp"
+#include "report/stored_analysis.hpp"
 #include "store/row_id.hpp"
 
 namespace qtb::serve {

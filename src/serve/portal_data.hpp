@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "platform/platform.hpp"
-#include "serve/stored_analysis.hpp"
+#include "report/stored_analysis.hpp"
 #include "store/result_store.hpp"
 
 namespace qtb::serve {

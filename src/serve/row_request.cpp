@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "serve/row_selection.hpp"
+#include "store/row_selection.hpp"
 
 namespace qtb::serve {
 

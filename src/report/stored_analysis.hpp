@@ -20,7 +20,7 @@
 #include "platform/platform.hpp"
 #include "report/output_format.hpp"
 
-namespace qtb::serve {
+namespace qtb {
 
 // pareto, box, orthogonality, speedup, theory.
 const std::vector<std::string>& analysis_names();
@@ -58,4 +58,4 @@ std::string render_stored_analysis(std::string_view name, std::vector<ResultRow>
                                    OutputFormat format, bool frontier_only,
                                    const std::vector<Platform>& catalog);
 
-}  // namespace qtb::serve
+}  // namespace qtb

@@ -10,7 +10,7 @@
 
 #include "store/result_store.hpp"  // RowFilter
 
-namespace qtb::serve {
+namespace qtb {
 
 struct RowSelection {
   std::string topology, platform, backend, precision, source, dataset, level;
@@ -27,4 +27,4 @@ using FilterNamesOf = std::function<std::vector<std::string>(std::string_view co
 RowFilter checked_row_filter(const RowSelection& selection, const FilterNamesOf& names_of,
                              std::string_view option_prefix, std::string_view dataset_option);
 
-}  // namespace qtb::serve
+}  // namespace qtb

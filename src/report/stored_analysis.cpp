@@ -1,4 +1,4 @@
-#include "serve/stored_analysis.hpp"
+#include "report/stored_analysis.hpp"
 
 #include <algorithm>
 #include <span>
@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "store/filter_names.hpp"
 
-namespace qtb::serve {
+namespace qtb {
 namespace {
 
 using namespace analytics;
@@ -112,4 +112,4 @@ std::string render_stored_analysis(std::string_view name, std::vector<ResultRow>
       .render(format);
 }
 
-}  // namespace qtb::serve
+}  // namespace qtb

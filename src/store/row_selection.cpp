@@ -1,9 +1,9 @@
-#include "serve/row_selection.hpp"
+#include "store/row_selection.hpp"
 
 #include "core/precision.hpp"
 #include "store/filter_names.hpp"
 
-namespace qtb::serve {
+namespace qtb {
 
 RowFilter checked_row_filter(const RowSelection& s, const FilterNamesOf& names_of,
                              std::string_view option_prefix, std::string_view dataset_option) {
@@ -37,4 +37,4 @@ RowFilter checked_row_filter(const RowSelection& s, const FilterNamesOf& names_o
   return filter;
 }
 
-}  // namespace qtb::serve
+}  // namespace qtb
