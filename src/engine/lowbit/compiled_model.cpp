@@ -51,7 +51,46 @@ class LowbitModel final : public IntegerModel {
   }
 
   void do_run(std::int64_t batch) override {
-    for (const Step& step : plan_.steps) execute(step, batch);
+    for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
+      const StepTimer timer(profiler(), i);
+      execute(plan_.steps[i], batch);
+    }
+  }
+
+  std::vector<ModelStep> do_steps(std::int64_t) const override {
+    std::vector<ModelStep> steps;
+    for (const Step& step : plan_.steps) steps.push_back({step.op.name, step_kind(step)});
+    return steps;
+  }
+
+  void do_run_step(std::size_t index, std::int64_t batch) override {
+    execute(plan_.steps.at(index), batch);
+  }
+
+  // What one step runs, for profiles: a conv or dense is im2col, packing and the GEMM with the
+  // requantizing epilogue, all in one step.
+  static std::string step_kind(const Step& step) {
+    const QOp& op = step.op;
+    const std::string out = step.conv.requant.empty() ? "int32 out" : "requantize";
+    switch (op.kind) {
+      case QOpKind::Conv:
+      case QOpKind::Dense:
+        if (step.conv.depthwise) return "depthwise conv+" + out;
+        return (op.kind == QOpKind::Conv ? "im2col+pack+gemm+" : "pack+gemm+") + out;
+      case QOpKind::MaxPool:
+        return "max_pool";
+      case QOpKind::AvgPool:
+        return "avg_pool";
+      case QOpKind::GlobalAvgPool:
+        return "global_avg_pool";
+      case QOpKind::Add:
+        return "add";
+      case QOpKind::Concat:
+        return "concat";
+      case QOpKind::Flatten:
+        return "flatten";
+    }
+    return "?";
   }
 
   void do_get_output_accumulators(std::span<std::int32_t> output,
