@@ -9,6 +9,7 @@
 #include "engine/gemmlowp/kernels.hpp"
 #include "engine/gemmlowp/plan.hpp"
 #include "engine/integer_model.hpp"
+#include "engine/integer_step.hpp"
 
 namespace qtb::gemmlowp_backend {
 namespace {
@@ -62,46 +63,21 @@ class GemmlowpModel final : public IntegerModel {
   }
 
   void do_run(std::int64_t batch) override {
-    for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
-      const StepTimer timer(profiler(), i);
-      execute(plan_.steps[i], batch);
-    }
+    run_timed_steps(plan_.steps, profiler(), [&](const StepPlan& step) { execute(step, batch); });
   }
 
+  // A conv or dense is one step: im2col and gemmlowp's GEMM with its requantizing output stage.
   std::vector<ModelStep> do_steps(std::int64_t) const override {
     std::vector<ModelStep> steps;
-    for (const StepPlan& step : plan_.steps) steps.push_back({step.op.name, step_kind(step)});
+    for (const StepPlan& step : plan_.steps) {
+      steps.push_back({step.op.name,
+                       integer_step_kind(step.op.kind, "gemm", true, !step.conv.requant.empty())});
+    }
     return steps;
   }
 
   void do_run_step(std::size_t index, std::int64_t batch) override {
     execute(plan_.steps.at(index), batch);
-  }
-
-  // What one step runs, for profiles: a conv or dense is im2col and gemmlowp's GEMM with the
-  // requantizing output stage, in one step.
-  static std::string step_kind(const StepPlan& step) {
-    const QOp& op = step.op;
-    const std::string out = step.conv.requant.empty() ? "int32 out" : "requantize";
-    switch (op.kind) {
-      case QOpKind::Conv:
-        return "im2col+gemm+" + out;
-      case QOpKind::Dense:
-        return "gemm+" + out;
-      case QOpKind::MaxPool:
-        return "max_pool";
-      case QOpKind::AvgPool:
-        return "avg_pool";
-      case QOpKind::GlobalAvgPool:
-        return "global_avg_pool";
-      case QOpKind::Add:
-        return "add";
-      case QOpKind::Concat:
-        return "concat";
-      case QOpKind::Flatten:
-        return "flatten";
-    }
-    return "?";
   }
 
   void do_get_output_accumulators(std::span<std::int32_t> output,
