@@ -227,6 +227,7 @@ void register_commands(CLI::App& app) {
   register_analyze(app);
   register_roofline(app);
   register_run(app);
+  register_layers(app);
   register_store_commands(app);
   register_sweep(app);
   register_analyze_results(app);

@@ -7,6 +7,8 @@ namespace qtb::app {
 void register_commands(CLI::App& app);
 // `qutibench run` (run_command.cpp).
 void register_run(CLI::App& app);
+// `layers`: each layer of one point timed alone (layers_command.cpp).
+void register_layers(CLI::App& app);
 // `qutibench import`, `export` and `results` (store_commands.cpp).
 void register_store_commands(CLI::App& app);
 // `qutibench sweep` (sweep_command.cpp).

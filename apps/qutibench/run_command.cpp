@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "core/text.hpp"
 #include "measure/harness.hpp"
+#include "measure/layer_profile.hpp"
 #include "measure/progress.hpp"
 #include "measure/result_row_json.hpp"
 #include "measure_options.hpp"
@@ -25,6 +26,7 @@ void register_run(CLI::App& app) {
     std::int64_t accuracy_limit = 0;
     std::string scenario = "auto";
     MeasureOptions measure;
+    bool profile = false;
   };
   auto o = std::make_shared<Options>();
   o->point.backend = "reference";
@@ -58,9 +60,13 @@ void register_run(CLI::App& app) {
                     "synaptic pruning: fraction of weights zeroed (not with --model-file)");
   add_seed_option(command, "--seed", p.seed, "seed of the random weights and inputs");
   add_measure_options(command, o->measure, true);
+  command->add_flag("--profile", o->profile,
+                    "time each step of the compiled model inside the run, printed after it "
+                    "(csv: the profile alone)");
   command->callback([o, command] {
     const OutputFormat format = parse_output_format(o->measure.format);
-    if (format == OutputFormat::Csv) throw InputError("run prints table or json");
+    if (format == OutputFormat::Csv && !o->profile)
+      throw InputError("run prints table or json (csv only with --profile)");
     DeploymentRequest point = o->point;
     if (!o->model_file.empty()) {
       const DeploymentRequest from_file = point_for_model_file(o->model_file);
@@ -105,16 +111,34 @@ void register_run(CLI::App& app) {
     session->context.progress = [&](double f) { progress.update(f); };
     fmt::print(stderr, "measuring {} ...\n", point.label());
     progress.begin_point(point.label());
+    // --profile: every run of the first instance, warm-up included, timed step by step.
+    std::unique_ptr<StepProfiler> profiler;
+    std::optional<Graph> profiled_graph;
+    if (o->profile) {
+      session->context.on_compiled = [&](CompiledModel& model, const Graph& graph) {
+        profiler = std::make_unique<StepProfiler>(model.steps(point.batch));
+        profiled_graph = graph;
+        model.set_profiler(profiler.get());
+      };
+    }
     const ResultRow row = measure_point(point, session->context);
+    std::optional<StepProfile> profile;
+    if (profiler) profile = summarize_profile(*profiler, *profiled_graph);
     progress.end_point(fmt::format("{:.1f} fps", row.fps_system.value_or(0)));
     const double overhead_ns = harness_overhead_ns_per_query();
     if (store) store->append(std::span(&row, 1));
     if (format == OutputFormat::Json) {
-      fmt::print("{}\n", rows_document({row}).dump(1));
+      nlohmann::json document = rows_document({row});
+      if (profile) document["profile"] = profile_json(*profile);
+      fmt::print("{}\n", document.dump(1));
+    } else if (format == OutputFormat::Csv) {
+      fmt::print("{}", profile_csv(*profile));
     } else {
       fmt::print("{}", format_measurement(row));
       fmt::print("  {:<20} {:.0f} ns per query (timers and bookkeeping, measured)\n",
                  "harness overhead", overhead_ns);
+      if (profile)
+        fmt::print("profile (every run, warm-up included):\n{}", profile_table(*profile));
     }
     if (store) fmt::print(stderr, "stored in {}\n", store->file().string());
   });

@@ -34,6 +34,38 @@ void CompiledModel::set_input(std::span<const float> input, std::int64_t batch) 
 
 void CompiledModel::run(std::int64_t batch) {
   checked_batch(batch);
+  if (profiler_ == nullptr) {
+    do_run(batch);
+    return;
+  }
+  const auto start = StepProfiler::Clock::now();
+  {
+    const StepTimer whole(profiler_->whole_run() ? profiler_ : nullptr, 0);
+    do_run(batch);
+  }
+  profiler_->record_run(StepProfiler::Clock::now() - start);
+}
+
+std::vector<ModelStep> CompiledModel::steps(std::int64_t batch) const {
+  checked_batch(batch);
+  std::vector<ModelStep> steps = do_steps(batch);
+  if (steps.empty()) {
+    steps.push_back(
+        {"", fmt::format("whole network (backend {} does not split its run)", info_.backend)});
+  }
+  return steps;
+}
+
+void CompiledModel::run_step(std::size_t index, std::int64_t batch) {
+  checked_batch(batch);
+  do_run_step(index, batch);
+}
+
+void CompiledModel::do_run_step(std::size_t index, std::int64_t batch) {
+  if (index != 0) {
+    throw std::out_of_range(
+        fmt::format("backend {}: step {} of a run that is one step", info_.backend, index));
+  }
   do_run(batch);
 }
 
@@ -56,6 +88,32 @@ void CompiledModel::get_output_accumulators(std::span<std::int32_t> output,
 
 void CompiledModel::do_get_output_accumulators(std::span<std::int32_t>, std::int64_t) const {
   throw std::logic_error("backend " + info_.backend + ": a float model was asked for accumulators");
+}
+
+// ---- StepProfiler -------------------------------------------------------------------------------
+
+StepProfiler::StepProfiler(std::vector<ModelStep> steps)
+    : steps_(std::move(steps)),
+      whole_run_(steps_.size() == 1 && steps_.front().node.empty()),
+      calls_(steps_.size(), 0),
+      seconds_(steps_.size(), 0.0) {}
+
+void StepProfiler::record_step(std::size_t step, Clock::duration time) {
+  if (step >= steps_.size()) return;
+  ++calls_[step];
+  seconds_[step] += std::chrono::duration<double>(time).count();
+}
+
+void StepProfiler::record_run(Clock::duration time) {
+  ++runs_;
+  run_seconds_ += std::chrono::duration<double>(time).count();
+}
+
+void StepProfiler::reset() {
+  std::fill(calls_.begin(), calls_.end(), 0);
+  std::fill(seconds_.begin(), seconds_.end(), 0.0);
+  runs_ = 0;
+  run_seconds_ = 0;
 }
 
 // ---- Backend: support as data, then compile

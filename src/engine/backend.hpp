@@ -13,6 +13,7 @@
 //  - a call that breaks the contract of a compiled model (a batch outside 1..max_batch, a span
 //    with fewer than batch x per-input values) is the caller's bug: std::invalid_argument.
 // support() answers the first kind as data before any expensive work; compile() asks it first.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,61 @@ struct ModelInfo {
   std::int64_t max_batch = 1;
 };
 
+// One step of a compiled model's run, as the backend executes it (a oneDNN primitive, a kernel of
+// ours, a fused conv + batchnorm + ReLU + requantize). A profile and a layer benchmark name it.
+struct ModelStep {
+  std::string node;  // the graph node it belongs to (the head of a fused chain); "": whole network
+  std::string kind;  // what runs: "convolution", "reorder", "conv", "max_pool", ...
+};
+
+// Wall time per step of every run() while it is set on a model (CompiledModel::set_profiler),
+// summed, and the runs' own wall time, so the parts and the whole can be compared.
+class StepProfiler {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // `steps`: the model's steps(batch) for the batch that will run.
+  explicit StepProfiler(std::vector<ModelStep> steps);
+
+  const std::vector<ModelStep>& steps() const { return steps_; }
+  // True when the backend does not split its run: one step, the whole network.
+  bool whole_run() const { return whole_run_; }
+  const std::vector<std::int64_t>& calls() const { return calls_; }
+  const std::vector<double>& seconds() const { return seconds_; }
+  std::int64_t runs() const { return runs_; }
+  double run_seconds() const { return run_seconds_; }
+
+  // A step index past the steps is ignored (a batch that runs as several plans).
+  void record_step(std::size_t step, Clock::duration time);
+  void record_run(Clock::duration time);
+  void reset();
+
+ private:
+  std::vector<ModelStep> steps_;
+  bool whole_run_ = false;
+  std::vector<std::int64_t> calls_;
+  std::vector<double> seconds_;
+  std::int64_t runs_ = 0;
+  double run_seconds_ = 0;
+};
+
+// Times one step of a step loop into `profiler`; with no profiler it costs a branch at each end.
+class StepTimer {
+ public:
+  StepTimer(StepProfiler* profiler, std::size_t step) : profiler_(profiler), step_(step) {
+    if (profiler_ != nullptr) start_ = StepProfiler::Clock::now();
+  }
+  ~StepTimer() {
+    if (profiler_ != nullptr) profiler_->record_step(step_, StepProfiler::Clock::now() - start_);
+  }
+  StepTimer(const StepTimer&) = delete;
+  StepTimer& operator=(const StepTimer&) = delete;
+
+ private:
+  StepProfiler* profiler_;
+  std::size_t step_;
+  StepProfiler::Clock::time_point start_{};
+};
+
 class CompiledModel {
  public:
   virtual ~CompiledModel() = default;
@@ -64,10 +120,27 @@ class CompiledModel {
 
   const ModelInfo& info() const { return info_; }
 
+  // The steps run(batch) executes, in order; one step with an empty node when the backend does
+  // not split its run. Not for a timed path (it builds strings).
+  std::vector<ModelStep> steps(std::int64_t batch) const;
+  // Every run() records into `profiler` until it is set back to null (the default: the timed
+  // path then pays a branch per step). The caller keeps it alive meanwhile.
+  void set_profiler(StepProfiler* profiler) { profiler_ = profiler; }
+  // Runs step `index` of steps(batch) alone, on the buffers the last run(batch) left (run once
+  // first): the layer benchmarks time it. An index past the steps is std::out_of_range.
+  void run_step(std::size_t index, std::int64_t batch);
+
  protected:
+  StepProfiler* profiler() const { return profiler_; }
+
   ModelInfo info_;  // filled by the backend's constructor; the checks read it
 
  private:
+  // A backend that splits its run lists its steps (for this batch) and runs one alone; the
+  // defaults are one step, the whole network.
+  virtual std::vector<ModelStep> do_steps(std::int64_t /*batch*/) const { return {}; }
+  virtual void do_run_step(std::size_t index, std::int64_t batch);
+
   // Called after the checks: 1 <= batch <= max_batch, and the spans hold exactly batch x per-input
   // values.
   virtual void do_set_input(std::span<const float> input, std::int64_t batch) = 0;
@@ -80,6 +153,8 @@ class CompiledModel {
   std::size_t checked_batch(std::int64_t batch) const;
   std::size_t checked_values(std::size_t available, std::int64_t batch, const Shape& per_input,
                              std::string_view what) const;
+
+  StepProfiler* profiler_ = nullptr;
 };
 
 struct BackendCapabilities {

@@ -252,6 +252,14 @@ void check_points_memory(std::span<const DeploymentRequest> points) {
   }
 }
 
+Graph prepared_graph(const DeploymentRequest& point) {
+  return prepare_graph(point);
+}
+
+CompileOptions point_compile_options(const DeploymentRequest& point) {
+  return compile_options(point);
+}
+
 void check_point(const DeploymentRequest& point) {
   (void)prepare_graph(point);
 }
@@ -268,6 +276,7 @@ ResultRow measure_point(const DeploymentRequest& point, const MeasureContext& co
     models.push_back(backend->compile(graph, point.precision, options));
     instances.push_back(models.back().get());
   }
+  if (context.on_compiled) context.on_compiled(*models.front(), graph);
 
   HarnessOptions harness = context.harness;
   harness.batch = point.batch;

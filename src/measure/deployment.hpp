@@ -3,6 +3,7 @@
 // any timing), run the harness, and fill a result row with the figures, the theory beside them
 // (ops per input, the roofline prediction when the platform is in the catalog) and provenance.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,9 @@ struct MeasureContext {
   const Platform* platform = nullptr;  // for predicted_fps; none leaves it empty
   Provenance provenance;
   HarnessProgress progress;
+  // Called with the first instance once it is compiled, before any timing (run --profile sets a
+  // StepProfiler on it here; the caller keeps it alive until measure_point returns).
+  std::function<void(CompiledModel& model, const Graph& graph)> on_compiled;
 };
 
 // Memory a point needs while it is measured, in bytes, from the graph's tensor sizes. Each of the
@@ -84,6 +88,11 @@ void check_point(const DeploymentRequest& point);
 // A point for a model file: topology, prune and precision from its metadata, accuracy on its
 // data set. Throws InputError for a missing or corrupt file.
 DeploymentRequest point_for_model_file(const std::string& model_file);
+
+// The point's graph with its seeded or trained weights, after check_point's checks, and the
+// compile options of its instances (the layer benchmarks compile it the same way).
+Graph prepared_graph(const DeploymentRequest& point);
+CompileOptions point_compile_options(const DeploymentRequest& point);
 
 // Checks the point first (check_point), then measures it.
 ResultRow measure_point(const DeploymentRequest& point, const MeasureContext& context);

@@ -70,6 +70,17 @@ struct ResultRow {
   std::string created_at;  // ISO 8601 UTC
   std::string command_line;
   std::string contributor;
+
+  // Layer rows (levels L1 and L2): the step of the compiled model timed alone, its graph nodes
+  // ("conv1+bn1+relu1") and their kinds, and the theory of that layer alone: ops and bytes of one
+  // input (weights over the batch plus its activations in and out, all from DRAM), their OI and
+  // which roof bounds it on the host's catalog entry (predicted_fps is then the layer's own
+  // roofline rate). gops_measured: layer_ops x fps_compute / 1e9. Empty for whole networks.
+  std::string layer;
+  std::string layer_type;
+  std::optional<double> layer_ops, layer_bytes, layer_oi;
+  std::string roofline_bound;  // compute, memory, or empty
+  std::optional<double> gops_measured;
 };
 
 }  // namespace qtb

@@ -59,6 +59,13 @@ void visit_fields(Row& row, Visitor&& visit) {
   visit("created_at", row.created_at);
   visit("command_line", row.command_line);
   visit("contributor", row.contributor);
+  visit("layer", row.layer);
+  visit("layer_type", row.layer_type);
+  visit("layer_ops", row.layer_ops);
+  visit("layer_bytes", row.layer_bytes);
+  visit("layer_oi", row.layer_oi);
+  visit("roofline_bound", row.roofline_bound);
+  visit("gops_measured", row.gops_measured);
 }
 
 template <typename LatencyVisitor, typename Stats>

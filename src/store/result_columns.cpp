@@ -75,6 +75,13 @@ std::vector<Column> make_columns() {
       {"created_at", K::Text, false},
       {"command_line", K::Text, false},
       {"contributor", K::Text, false},
+      {"layer", K::Text, false},
+      {"layer_type", K::Text, false},
+      {"layer_ops", K::Real, true},
+      {"layer_bytes", K::Real, true},
+      {"layer_oi", K::Real, true},
+      {"roofline_bound", K::Text, false},
+      {"gops_measured", K::Real, true},
   };
   columns.insert(columns.end(), rest.begin(), rest.end());
   return columns;

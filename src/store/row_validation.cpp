@@ -115,6 +115,23 @@ Reason check_names(const ResultRow& row) {
   return std::nullopt;
 }
 
+// A layer row (L1, L2) names its layer; a network row names none.
+Reason check_layer_figures(const ResultRow& row) {
+  const bool layer_level = row.level == "L1" || row.level == "L2";
+  if (layer_level && row.layer.empty())
+    return fmt::format("a {} row needs a layer (the node it timed)", row.level);
+  if (!layer_level && !row.layer.empty())
+    return fmt::format("layer = {} on a {} row: only L1 and L2 rows time one layer",
+                       quote_value(row.layer), quote_value(row.level));
+  if (!row.roofline_bound.empty()) {
+    if (auto r = one_of("roofline_bound", row.roofline_bound, {"compute", "memory"})) return r;
+  }
+  if (auto r = at_least_zero("layer_ops", row.layer_ops, "ops")) return r;
+  if (auto r = at_least_zero("layer_bytes", row.layer_bytes, "bytes")) return r;
+  if (auto r = at_least_zero("layer_oi", row.layer_oi, "ops per byte")) return r;
+  return at_least_zero("gops_measured", row.gops_measured, "GOP/s");
+}
+
 Reason check_figures(const ResultRow& row) {
   if (!(std::isfinite(row.prune) && row.prune > 0 && row.prune <= 1)) {
     return fmt::format("prune = {} is out of range: must be more than 0 and at most 1",
@@ -150,7 +167,7 @@ Reason check_figures(const ResultRow& row) {
     if (auto r = at_least("weight_bytes", *row.weight_bytes, 0)) return r;
   if (row.peak_memory_bytes)
     if (auto r = at_least("peak_memory_bytes", *row.peak_memory_bytes, 0)) return r;
-  return std::nullopt;
+  return check_layer_figures(row);
 }
 
 }  // namespace

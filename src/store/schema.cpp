@@ -89,9 +89,22 @@ CREATE INDEX results_platform ON results (platform, op_mode);
 CREATE INDEX results_source ON results (source);
 )sql";
 
+// Layer rows (L1/L2): which layer, and its own theory. Added at the end, so existing files keep
+// every row; network rows leave them empty.
+constexpr const char* kLayerColumnsV2 = R"sql(
+ALTER TABLE results ADD COLUMN layer TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN layer_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN layer_ops REAL;
+ALTER TABLE results ADD COLUMN layer_bytes REAL;
+ALTER TABLE results ADD COLUMN layer_oi REAL;
+ALTER TABLE results ADD COLUMN roofline_bound TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN gops_measured REAL;
+)sql";
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "results table", kSchemaV1},
+      {2, "layer columns", kLayerColumnsV2},
   };
   return list;
 }

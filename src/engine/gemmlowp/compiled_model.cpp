@@ -9,6 +9,7 @@
 #include "engine/gemmlowp/kernels.hpp"
 #include "engine/gemmlowp/plan.hpp"
 #include "engine/integer_model.hpp"
+#include "engine/integer_step.hpp"
 
 namespace qtb::gemmlowp_backend {
 namespace {
@@ -62,7 +63,21 @@ class GemmlowpModel final : public IntegerModel {
   }
 
   void do_run(std::int64_t batch) override {
-    for (const StepPlan& step : plan_.steps) execute(step, batch);
+    run_timed_steps(plan_.steps, profiler(), [&](const StepPlan& step) { execute(step, batch); });
+  }
+
+  // A conv or dense is one step: im2col and gemmlowp's GEMM with its requantizing output stage.
+  std::vector<ModelStep> do_steps(std::int64_t) const override {
+    std::vector<ModelStep> steps;
+    for (const StepPlan& step : plan_.steps) {
+      steps.push_back({step.op.name,
+                       integer_step_kind(step.op.kind, "gemm", true, !step.conv.requant.empty())});
+    }
+    return steps;
+  }
+
+  void do_run_step(std::size_t index, std::int64_t batch) override {
+    execute(plan_.steps.at(index), batch);
   }
 
   void do_get_output_accumulators(std::span<std::int32_t> output,

@@ -7,6 +7,7 @@
 #include "core/thread_pool.hpp"
 #include "engine/integer_model.hpp"
 #include "engine/integer_ops/nhwc_levels.hpp"
+#include "engine/integer_step.hpp"
 #include "engine/lowbit/ops.hpp"
 #include "engine/lowbit/plan.hpp"
 
@@ -51,7 +52,24 @@ class LowbitModel final : public IntegerModel {
   }
 
   void do_run(std::int64_t batch) override {
-    for (const Step& step : plan_.steps) execute(step, batch);
+    run_timed_steps(plan_.steps, profiler(), [&](const Step& step) { execute(step, batch); });
+  }
+
+  // A conv or dense is one step: im2col, packing and the GEMM with its requantizing epilogue.
+  std::vector<ModelStep> do_steps(std::int64_t) const override {
+    std::vector<ModelStep> steps;
+    for (const Step& step : plan_.steps) {
+      const bool requantizes = !step.conv.requant.empty();
+      steps.push_back(
+          {step.op.name, step.conv.depthwise
+                             ? integer_step_kind(step.op.kind, "depthwise conv", false, requantizes)
+                             : integer_step_kind(step.op.kind, "pack+gemm", true, requantizes)});
+    }
+    return steps;
+  }
+
+  void do_run_step(std::size_t index, std::int64_t batch) override {
+    execute(plan_.steps.at(index), batch);
   }
 
   void do_get_output_accumulators(std::span<std::int32_t> output,

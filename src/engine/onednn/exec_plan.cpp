@@ -177,16 +177,34 @@ void ExecPlan::bind(std::byte* arena) {
   }
 }
 
-void ExecPlan::execute(dnnl::stream& stream) const {
+void ExecPlan::execute(dnnl::stream& stream, StepProfiler* profiler) const {
   for (std::size_t i = 0; i < steps_.size(); ++i) {
+    const StepTimer timer(profiler, i);
     const Step& step = steps_[i];
     if (step.fn) {
       step.fn(step_data_[i]);
     } else {
       step.prim.execute(stream, step_args_[i]);
+      if (profiler != nullptr) stream.wait();  // the step's end, inside its own time
     }
   }
   stream.wait();
+}
+
+std::vector<ModelStep> ExecPlan::steps() const {
+  std::vector<ModelStep> out;
+  for (const Step& step : steps_) out.push_back({step.op, step.what});
+  return out;
+}
+
+void ExecPlan::execute_step(dnnl::stream& stream, std::size_t index) const {
+  const Step& step = steps_.at(index);
+  if (step.fn) {
+    step.fn(step_data_[index]);
+  } else {
+    step.prim.execute(stream, step_args_[index]);
+    stream.wait();
+  }
 }
 
 double clock_seconds(ProfileClock clock) {

@@ -20,6 +20,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "engine/backend.hpp"
+
 namespace qtb::onednn {
 
 // One step's time from ExecPlan::profile().
@@ -74,7 +76,12 @@ class ExecPlan {
   // persistent buffers.
   void bind(std::byte* arena);
 
-  void execute(dnnl::stream& stream) const;
+  // With a profiler, each step is timed into it (waiting for the stream after each primitive).
+  void execute(dnnl::stream& stream, StepProfiler* profiler = nullptr) const;
+  // The steps in order: the op each belongs to and what it runs.
+  std::vector<ModelStep> steps() const;
+  // Step `index` alone (std::out_of_range past the steps), waiting for its end.
+  void execute_step(dnnl::stream& stream, std::size_t index) const;
   // Per step: its median time over `runs` executions of the whole plan in order, and its fastest
   // of `repeats` back-to-back executions on their own. Steps that accumulate in place (a sum
   // post-op) leave garbage values behind the repeats; the next execute() recomputes everything

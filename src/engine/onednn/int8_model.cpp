@@ -136,10 +136,10 @@ class Int8Model final : public IntegerModel, public ModelBase {
     }
   }
 
-  void do_run(std::int64_t batch) override {
-    const auto parts = chunks(batch);
-    const OmpThreadScope threads(threads_);
-    for (const BatchChunk& c : parts) plans_[c.plan]->exec.execute(stream_);
+  void do_run(std::int64_t batch) override { execute_plans(batch, profiler()); }
+  std::vector<ModelStep> do_steps(std::int64_t batch) const override { return plan_steps(batch); }
+  void do_run_step(std::size_t index, std::int64_t batch) override {
+    execute_plan_step(index, batch);
   }
 
   void do_get_output_accumulators(std::span<std::int32_t> output,

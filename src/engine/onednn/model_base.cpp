@@ -32,6 +32,28 @@ void ModelBase::bind_plans(const std::vector<ExecPlan*>& plans) {
   plans_ = plans;
 }
 
+void ModelBase::execute_plans(std::int64_t batch, StepProfiler* profiler) {
+  const auto parts = chunks(batch);
+  const OmpThreadScope threads(threads_);
+  StepProfiler* per_step = parts.size() == 1 ? profiler : nullptr;
+  for (const BatchChunk& c : parts) plans_.at(c.plan)->execute(stream_, per_step);
+}
+
+std::vector<ModelStep> ModelBase::plan_steps(std::int64_t batch) const {
+  const auto parts = chunks(batch);
+  if (parts.size() != 1) return {};
+  return plans_.at(parts.front().plan)->steps();
+}
+
+void ModelBase::execute_plan_step(std::size_t index, std::int64_t batch) {
+  const auto parts = chunks(batch);
+  if (parts.size() != 1) {
+    throw std::out_of_range("onednn: the batch runs as several plans, not step by step");
+  }
+  const OmpThreadScope threads(threads_);
+  plans_.at(parts.front().plan)->execute_step(stream_, index);
+}
+
 std::vector<StepTime> ModelBase::profile(std::int64_t batch, int runs, int repeats,
                                          ProfileClock clock) {
   const auto parts = chunks(batch);

@@ -31,6 +31,12 @@ class ModelBase {
  protected:
   explicit ModelBase(const CompileOptions& options);
 
+  // CompiledModel's run, steps and run_step over the batch ladder. A batch that runs as several
+  // plans is not split: no steps, and the profiler only times the whole run.
+  void execute_plans(std::int64_t batch, StepProfiler* profiler);
+  std::vector<ModelStep> plan_steps(std::int64_t batch) const;
+  void execute_plan_step(std::size_t index, std::int64_t batch);
+
   // Allocates the arena for the plans' layout() sizes and binds every plan to it.
   void bind_plans(const std::vector<ExecPlan*>& plans);
   std::vector<BatchChunk> chunks(std::int64_t batch) const {
