@@ -93,6 +93,8 @@ try:
     check(int(browser.find_element(By.ID, "qtb-status").get_attribute("data-charts")) > 0,
           "/compare has charts")
     load("/predict?model=mlp,cnv&prune=1,0.5&precision=INT8,FP16&platform=TX2", "predict")
+    check(int(browser.find_element(By.ID, "qtb-status").get_attribute("data-charts")) == 1,
+          "/predict draws the roofline")
 
     # A filter change updates the URL; reloading that URL restores the view.
     load("/rows", "rows-before-filter")

@@ -1,8 +1,10 @@
 #include <fmt/format.h>
 
+#include "core/limits.hpp"
 #include "core/precision.hpp"
 #include "core/text.hpp"
 #include "report/report_tables.hpp"
+#include "report/roofline_chart.hpp"
 #include "serve/page_html.hpp"
 #include "serve/predict_request.hpp"
 #include "serve/row_pages.hpp"
@@ -11,17 +13,21 @@
 namespace qtb::serve {
 
 Response predict_page(PortalData& data, const QueryParams& params) {
-  params.check_names({"model", "prune", "precision", "platform"});
+  params.check_names({"model", "prune", "precision", "platform", "batch"});
   DesignSpaceText text;
   text.models = params.has("model") ? params.text("model") : "mlp";
   text.prunes = params.has("prune") ? params.text("prune") : "1";
   text.precisions = params.has("precision") ? params.text("precision") : "INT8";
   text.platforms = params.has("platform") ? params.text("platform") : "all";
+  // The prediction is for one batch (weights are read once per batch), so only measured rows of
+  // that batch are set beside it.
+  text.batch = params.count("batch", {1, kMaxBatch, "inputs"}, 1);
   std::string body = "<form method=\"get\" action=\"/predict\" class=\"filters\" id=\"predict\">" +
                      html_input("model", "topologies", text.models, "mlp,cnv or all") +
                      html_input("prune", "prune", text.prunes, "1,0.5 or all") +
                      html_input("precision", "precision", text.precisions, "INT8,W2A2 or all") +
                      html_input("platform", "platforms", text.platforms, "TX2 or all") +
+                     html_input("batch", "batch", std::to_string(text.batch), "1") +
                      "<button type=\"submit\">predict</button></form>\n";
   const AnalysisRequest request = make_analysis_request(text, data.catalog());
   const auto variants = analyze(request);
@@ -46,7 +52,7 @@ Response predict_page(PortalData& data, const QueryParams& params) {
         const ResultRow& r = set->rows[i];
         if (r.topology != v.model || r.prune != v.prune || r.precision != v.cost.precision.name() ||
             r.platform != p.platform || (!r.op_mode.empty() && r.op_mode != p.op_mode) ||
-            !r.fps_compute || r.level == "L0")
+            r.batch != text.batch || !r.fps_compute || r.level == "L0")
           continue;
         auto line = variant;
         line.push_back(fmt::format("{:.4g} (batch {})", *r.fps_compute, r.batch));
@@ -65,12 +71,18 @@ Response predict_page(PortalData& data, const QueryParams& params) {
       }
     }
   }
-  body += fmt::format("<p>Storage model: {}. Efficiency = measured / predicted.</p>\n",
-                      html_escape(request.storage.description()));
+  body += fmt::format(
+      "<p>Batch {}; storage model: {}. Measured rows of batch {} are set beside the prediction: "
+      "efficiency = measured / predicted.</p>\n",
+      text.batch, html_escape(request.storage.description()), text.batch);
   body += html_table({"model", "prune", "precision", "ops", "OI", "platform", "op_mode",
                       "predicted fps", "bound", "measured fps", "efficiency", "row"},
                      lines, links);
-  return html_page("Predict (L0)", body);
+  std::vector<ReportChart> charts;
+  const L0RooflineChart roofline =
+      l0_roofline_chart(variants, request.platforms, request.storage, false);
+  if (roofline.points > 0) charts.push_back(roofline.chart);
+  return html_page("Predict (L0)", body, charts);
 }
 
 }  // namespace qtb::serve
