@@ -62,5 +62,28 @@ TEST(ServePages, EscapeEveryValueAndKeepTheViewInTheUrl) {
   EXPECT_EQ(client.Get("/compare?ids=000000000000")->status, 404);
 }
 
+// /compare by the filters of /rows: the paper's 480 TX2 rows, the first 12 side by side (their
+// ids as the columns, in store order) and all 480 in the charts; ids and filters together, or a
+// selection too big to chart, are a 400.
+TEST(ServePages, CompareByFiltersChartsTheSelection) {
+  const auto dir = test::fresh_dir("qtb_serve_compare");
+  const test::TestPortal portal(dir / "results.db", {markup_row()});
+  auto client = portal.client();
+  const auto compare = client.Get("/compare?platform=TX2");
+  ASSERT_TRUE(compare);
+  ASSERT_EQ(compare->status, 200) << compare->body.substr(0, 300);
+  EXPECT_NE(compare->body.find("<h1>Compare 480 rows</h1>"), std::string::npos);
+  EXPECT_NE(compare->body.find("The filters select 480 rows: the first 12 side by side"),
+            std::string::npos);
+  const nlohmann::json first = nlohmann::json::parse(
+      client.Get("/api/v1/rows?platform=TX2&limit=13")->body)["rows"];
+  EXPECT_NE(compare->body.find(first[11]["id"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(compare->body.find(first[12]["id"].get<std::string>()), std::string::npos);
+  EXPECT_NE(compare->body.find("data-chart=\"pareto-"), std::string::npos);
+  EXPECT_EQ(client.Get("/compare?platform=TX2&ids=" + first[0]["id"].get<std::string>())->status,
+            400);
+  EXPECT_EQ(client.Get("/compare?source=all")->status, 200);  // 975 rows: within the limit
+}
+
 }  // namespace
 }  // namespace qtb

@@ -9,22 +9,16 @@
 #include "report/analysis_output.hpp"
 #include "report/listing_output.hpp"
 #include "report/results_output.hpp"
+#include "report/stored_analysis.hpp"
 #include "serve/predict_request.hpp"
 #include "serve/row_request.hpp"
 #include "serve/serve_limits.hpp"
-#include "report/stored_analysis.hpp"
 #include "store/row_id.hpp"
 
 namespace qtb::serve {
 namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/";
-
-std::vector<std::string_view> with(std::vector<std::string_view> names,
-                                   std::initializer_list<std::string_view> more) {
-  names.insert(names.end(), more.begin(), more.end());
-  return names;
-}
 
 // format= wins over the Accept header; json unless either asks for CSV.
 OutputFormat requested_format(const QueryParams& params, bool accepts_csv) {
@@ -54,7 +48,7 @@ Response document(std::string body, OutputFormat format) {
 }
 
 Response rows_route(PortalData& data, const QueryParams& params, bool accepts_csv) {
-  params.check_names(with(row_filter_parameters(), {"limit", "offset", "format"}));
+  params.check_names(row_filter_parameters_and({"limit", "offset", "format"}));
   const OutputFormat format = requested_format(params, accepts_csv);
   const RowRequest request = parse_row_request(data, params);
   const auto limit = params.count("limit", kRowLimitRange, kDefaultRowLimit);
@@ -87,7 +81,7 @@ Response analysis_route(PortalData& data, std::string_view name, const QueryPara
   if (std::find(analysis_names().begin(), analysis_names().end(), name) == analysis_names().end())
     throw NotFound("no analysis " + quote_value(name, 24) +
                    " (analyses: pareto, box, orthogonality, speedup, theory)");
-  params.check_names(with(row_filter_parameters(), {"frontier_only", "format", "limit", "offset"}));
+  params.check_names(row_filter_parameters_and({"frontier_only", "format", "limit", "offset"}));
   const OutputFormat format = requested_format(params, accepts_csv);
   RowRequest request = parse_row_request(data, params);
   request.filter.valid_only = true;  // as analyze-results: invalid rows are no evidence

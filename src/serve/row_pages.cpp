@@ -36,11 +36,7 @@ std::vector<std::string> stored(const RowSet& set, std::string ResultRow::*field
 }  // namespace
 
 Response rows_page(PortalData& data, const QueryParams& params) {
-  params.check_names([] {
-    auto names = row_filter_parameters();
-    names.insert(names.end(), {"sort", "limit", "offset"});
-    return names;
-  }());
+  params.check_names(row_filter_parameters_and({"sort", "limit", "offset"}));
   const RowRequest request = parse_row_request(data, params);
   const std::string sort = params.text("sort");
   const RowOrder order = parse_row_order(sort);

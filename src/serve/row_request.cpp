@@ -1,5 +1,7 @@
 #include "serve/row_request.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "store/row_selection.hpp"
@@ -11,6 +13,19 @@ const std::vector<std::string_view>& row_filter_parameters() {
                                                    "prune",      "source",   "task",    "level",
                                                    "valid_only", "status"};
   return names;
+}
+
+std::vector<std::string_view> row_filter_parameters_and(
+    std::initializer_list<std::string_view> route_parameters) {
+  std::vector<std::string_view> names = row_filter_parameters();
+  names.insert(names.end(), route_parameters.begin(), route_parameters.end());
+  return names;
+}
+
+bool has_row_filter(const QueryParams& params) {
+  const auto& names = row_filter_parameters();
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view name) { return params.has(name); });
 }
 
 RowRequest parse_row_request(PortalData& data, const QueryParams& params) {

@@ -1,6 +1,7 @@
 #pragma once
 // The row filters a portal request takes (the API's and the /rows page's): the URL parameters
 // named as DESIGN.md's API lists them, checked against the store like the CLI's options.
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,11 @@ namespace qtb::serve {
 
 // topology, platform, backend, precision, prune, source, task, level, valid_only, status.
 const std::vector<std::string_view>& row_filter_parameters();
+// The filters and a route's own parameters: what the route accepts.
+std::vector<std::string_view> row_filter_parameters_and(
+    std::initializer_list<std::string_view> route_parameters);
+// True when any filter parameter is given.
+bool has_row_filter(const QueryParams& params);
 
 struct RowRequest {
   RowFilter filter;

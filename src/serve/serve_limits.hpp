@@ -18,6 +18,8 @@ inline constexpr std::int64_t kDefaultPageRows = 100;
 inline constexpr CountRange kRowOffsetRange{0, std::int64_t{1} << 40, "rows"};
 // Rows one /compare may set side by side.
 inline constexpr std::size_t kMaxCompareIds = 12;
+// Rows a /compare by filters may chart (the report's charts of the selection).
+inline constexpr std::size_t kMaxCompareRows = 5000;
 // Variants (models x prunes x precisions) one /predict may compute.
 inline constexpr std::size_t kMaxPredictVariants = 512;
 // Cached answers (row selections and analysis documents) per store state.
