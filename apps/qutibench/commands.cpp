@@ -20,20 +20,14 @@
 #include "report/report_svg.hpp"
 #include "report/roofline_chart.hpp"
 #include "report/vega_scripts.hpp"
+#include "roofline/design_space.hpp"
 #include "zoo/zoo.hpp"
 
 namespace qtb::app {
 namespace {
 
 // The options that select a slice of the design space, shared by analyze and roofline.
-struct DesignSpaceOptions {
-  std::string models = "all";
-  std::string prunes = "all";
-  std::string precisions = "all";
-  std::string platforms = "all";
-  std::string op_modes = "all";
-  std::string storage = "weights-offchip";
-  std::int64_t batch = 1;
+struct DesignSpaceOptions : DesignSpace {
   std::string catalog;
 };
 
@@ -80,18 +74,6 @@ void create_parent_directories(const std::filesystem::path& file) {
 
 std::vector<Platform> load(const std::string& catalog) {
   return load_catalog(catalog.empty() ? default_catalog_dir() : std::filesystem::path(catalog));
-}
-
-// Parses every option before doing any work, so a bad option fails fast with exit 2.
-AnalysisRequest make_request(const DesignSpaceOptions& o, const std::vector<Platform>& catalog) {
-  AnalysisRequest request;
-  request.models = parse_model_list(o.models);
-  request.prunes = parse_prune_list(o.prunes);
-  request.precisions = parse_precision_list(o.precisions);
-  request.platforms = select_platforms(o.platforms, catalog);
-  request.storage = parse_storage_model(o.storage, o.batch);
-  request.op_modes = parse_op_mode_list(o.op_modes);
-  return request;
 }
 
 void register_models(CLI::App& app) {
@@ -160,7 +142,7 @@ void register_analyze(CLI::App& app) {
   command->callback([o, format, layers, model_files, command] {
     const OutputFormat output = parse_output_format(*format);
     const auto catalog = load(o->catalog);
-    AnalysisRequest request = make_request(*o, catalog);
+    AnalysisRequest request = make_analysis_request(*o, catalog);
     if (!model_files->empty() && command->count("--model") == 0) request.models.clear();
     for (const std::string& file : *model_files) {
       request.model_graphs.push_back(load_model_graph(file));
@@ -192,7 +174,7 @@ void register_roofline(CLI::App& app) {
                        " must end in .svg or .html");
     }
     const auto catalog = load(o->catalog);
-    const AnalysisRequest request = make_request(*o, catalog);
+    const AnalysisRequest request = make_analysis_request(*o, catalog);
     const L0RooflineChart roofline =
         l0_roofline_chart(analyze(request), request.platforms, request.storage, *labels);
     // An empty chart is not a result: say which selection drew nothing, and write no file.

@@ -48,15 +48,7 @@ void register_layers(CLI::App& app) {
     const LayerLevel level = parse_layer_level(o->level);
     DeploymentRequest point = o->point;
     if (!o->model_file.empty()) {
-      const DeploymentRequest from_file = point_for_model_file(o->model_file);
-      if (!point.topology.empty() && point.topology != from_file.topology) {
-        throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
-                                     o->model_file, from_file.topology));
-      }
-      point.topology = from_file.topology;
-      point.prune = from_file.prune;
-      point.precision = from_file.precision;
-      point.model_file = from_file.model_file;
+      point = point_with_model_file(point, o->model_file);
     } else if (point.topology.empty()) {
       throw InputError("layers needs --model or --model-file");
     }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/error.hpp"
 #include "number_options.hpp"
 #include "platform/catalog.hpp"
 
@@ -72,6 +73,20 @@ std::unique_ptr<MeasureSession> open_measure_session(const MeasureOptions& o,
     if (!c.idle_power) fmt::print(stderr, "no idle power: {}\n", why);
   }
   return session;
+}
+
+DeploymentRequest point_with_model_file(DeploymentRequest point, const std::string& model_file) {
+  const DeploymentRequest from_file = point_for_model_file(model_file);
+  if (!point.topology.empty() && point.topology != from_file.topology) {
+    throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
+                                 model_file, from_file.topology));
+  }
+  point.topology = from_file.topology;
+  point.prune = from_file.prune;
+  point.precision = from_file.precision;
+  point.model_file = from_file.model_file;
+  point.accuracy_dataset = from_file.accuracy_dataset;
+  return point;
 }
 
 }  // namespace qtb::app

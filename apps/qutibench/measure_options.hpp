@@ -29,6 +29,10 @@ struct MeasureOptions {
 // `with_harness`: the limits as options (run); a sweep takes them from its file.
 void add_measure_options(CLI::App* command, MeasureOptions& o, bool with_harness);
 
+// `point` measured from --model-file FILE: the file's topology, prune, precision and data set
+// replace the options' (a --model naming another topology is a contradiction: InputError).
+DeploymentRequest point_with_model_file(DeploymentRequest point, const std::string& model_file);
+
 // Owns what a MeasureContext points to.
 struct MeasureSession {
   std::unique_ptr<PowerMeter> meter;

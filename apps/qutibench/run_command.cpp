@@ -69,11 +69,7 @@ void register_run(CLI::App& app) {
       throw InputError("run prints table or json (csv only with --profile)");
     DeploymentRequest point = o->point;
     if (!o->model_file.empty()) {
-      const DeploymentRequest from_file = point_for_model_file(o->model_file);
-      if (!point.topology.empty() && point.topology != from_file.topology) {
-        throw InputError(fmt::format("--model {} contradicts {}, which holds {}", point.topology,
-                                     o->model_file, from_file.topology));
-      }
+      const DeploymentRequest from_file = point_with_model_file(point, o->model_file);
       // A model file fixes its variant: an option that would change it is a contradiction, not
       // something to ignore.
       if (command->count("--prune") && point.prune != from_file.prune) {
@@ -87,11 +83,7 @@ void register_run(CLI::App& app) {
             "(qutibench optimize prune --method synaptic makes a sparse model file)",
             point.sparsity));
       }
-      point.topology = from_file.topology;
-      point.prune = from_file.prune;
-      point.precision = from_file.precision;
-      point.model_file = from_file.model_file;
-      point.accuracy_dataset = from_file.accuracy_dataset;
+      point = from_file;
     } else if (point.topology.empty()) {
       throw InputError("run needs --model or --model-file");
     } else if (command->count("--accuracy-limit")) {

@@ -108,7 +108,7 @@ Response predict_route(PortalData& data, const QueryParams& params, bool accepts
   params.check_names({"model", "prune", "precision", "platform", "op_mode", "storage", "batch",
                       "layers", "format"});
   const OutputFormat format = requested_format(params, accepts_csv);
-  DesignSpaceText text;
+  DesignSpace text;
   const auto take = [&](std::string_view name, std::string& out) {
     if (params.has(name)) out = params.text(name);
   };
@@ -120,7 +120,7 @@ Response predict_route(PortalData& data, const QueryParams& params, bool accepts
   take("storage", text.storage);
   text.batch = params.count("batch", {1, kMaxBatch, "inputs"}, 1);
   const bool layers = params.flag("layers");
-  const AnalysisRequest request = make_analysis_request(text, data.catalog());
+  const AnalysisRequest request = bounded_analysis_request(text, data.catalog());
   return document(render_analysis(analyze(request), request.storage, format, layers), format);
 }
 

@@ -14,7 +14,7 @@ namespace qtb::serve {
 
 Response predict_page(PortalData& data, const QueryParams& params) {
   params.check_names({"model", "prune", "precision", "platform", "batch"});
-  DesignSpaceText text;
+  DesignSpace text;
   text.models = params.has("model") ? params.text("model") : "mlp";
   text.prunes = params.has("prune") ? params.text("prune") : "1";
   text.precisions = params.has("precision") ? params.text("precision") : "INT8";
@@ -29,7 +29,7 @@ Response predict_page(PortalData& data, const QueryParams& params) {
                      html_input("platform", "platforms", text.platforms, "TX2 or all") +
                      html_input("batch", "batch", std::to_string(text.batch), "1") +
                      "<button type=\"submit\">predict</button></form>\n";
-  const AnalysisRequest request = make_analysis_request(text, data.catalog());
+  const AnalysisRequest request = bounded_analysis_request(text, data.catalog());
   const auto variants = analyze(request);
   const auto set = data.all_rows();
   std::vector<std::vector<std::string>> lines;
