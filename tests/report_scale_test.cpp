@@ -3,6 +3,7 @@
 // left out, and the "best variant" table's reduced points give the same answers as all rows,
 // checked by brute force over the rows for several thresholds and platform filters.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <random>
 #include <set>
@@ -44,7 +45,9 @@ std::vector<ResultRow> many_rows() {
 class ReportScale : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const auto dir = std::filesystem::temp_directory_path() / "qtb_report_scale";
+    // One folder per process: ctest runs the suite's tests as parallel processes.
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("qtb_report_scale_" + std::to_string(getpid()));
     catalog_ = new std::vector<Platform>(load_catalog(test::report_test_catalog(dir)));
     rows_ = new std::vector<ResultRow>(many_rows());
     report_ = new Report(build_report(*rows_, *catalog_, {"many rows"}));

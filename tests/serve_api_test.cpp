@@ -5,6 +5,7 @@
 // on SIGTERM.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -59,13 +60,15 @@ ResultRow planted_row() {
 class ServeApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / "qtb_serve_api");
+    // One folder per process: ctest runs the suite's tests as parallel processes.
+    dir_ = new fs::path(fs::temp_directory_path() / ("qtb_serve_api_" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
     portal_ = new test::TestPortal(*dir_ / "results.db");
   }
   static void TearDownTestSuite() {
     delete portal_;
+    fs::remove_all(*dir_);
     delete dir_;
   }
   static std::string db() { return (*dir_ / "results.db").string(); }
@@ -217,6 +220,10 @@ TEST_F(ServeApi, PredictEqualsAnalyze) {
 
 TEST_F(ServeApi, BadParametersAreOneLineJsonErrors) {
   expect_error(get("/api/v1/rows?colour=red"), 400, "unknown parameter 'colour'");
+  // Bytes that are not UTF-8, in a value, a name and a path: one line of JSON, never a 500.
+  expect_error(get("/api/v1/rows?platform=%FF%FE"), 400, "unknown platform '\\xff\\xfe'");
+  expect_error(get("/api/v1/rows?%FF=1"), 400, "unknown parameter '\\xff'");
+  expect_error(get("/api/v1/analyses/%FF"), 404, "no analysis '\\xff'");
   expect_error(get("/api/v1/rows?limit=0"), 400, "limit = 0 is out of range");
   expect_error(get("/api/v1/rows?limit=ten"), 400, "limit = 'ten' is not a whole number");
   expect_error(get("/api/v1/rows?limit=1&limit=2"), 400, "parameter 'limit' is given twice");

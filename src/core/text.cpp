@@ -45,29 +45,66 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF) at the start of `text`, or 0 when its first byte starts none.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto in = [&](std::size_t i, unsigned lo, unsigned hi) {
+    return i < text.size() && byte(i) >= lo && byte(i) <= hi;
+  };
+  const unsigned lead = byte(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned lo = lead == 0xE0 ? 0xA0 : 0x80, hi = lead == 0xED ? 0x9F : 0xBF;
+    return in(1, lo, hi) && in(2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned lo = lead == 0xF0 ? 0x90 : 0x80, hi = lead == 0xF4 ? 0x8F : 0xBF;
+    return in(1, lo, hi) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+void append_hex_escape(std::string& out, unsigned char byte) {
+  constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[byte >> 4];
+  out += kHex[byte & 15];
+}
+
+}  // namespace
+
+// The message stays one line of valid UTF-8 (a JSON error or a terminal can take it): control
+// characters and bytes that are not UTF-8 are escaped, and a cut never splits a character.
 std::string quote_value(std::string_view value, std::size_t max_chars) {
   std::string out = "'";
   std::size_t shown = 0;
-  for (const char c : value) {
+  for (std::size_t i = 0; i < value.size();) {
     if (shown == max_chars) {
       out += "...";
       break;
     }
+    const char c = value[i];
     const auto u = static_cast<unsigned char>(c);
+    const std::size_t length = utf8_sequence_length(value.substr(i));
     if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
+    } else if (u < 0x20 || u == 0x7f || length == 0) {
+      append_hex_escape(out, u);
     } else {
-      out += c;
+      out.append(value.substr(i, length));
+      i += length;
+      ++shown;
+      continue;
     }
+    ++i;
     ++shown;
   }
   return out + "'";

@@ -13,8 +13,9 @@ std::string_view trim(std::string_view text);
 std::vector<std::string> split_list(std::string_view text, char separator = ',');
 // Formats a double with the shortest representation that round-trips ("0.125", "1", "1e+12").
 std::string format_number(double value);
-// A value for an error message: in single quotes, control characters escaped, and cut to at most
-// `max_chars` characters with "..." so a message stays one short line whatever the input was.
+// A value for an error message: in single quotes, control characters and bytes that are not UTF-8
+// escaped (\xHH), and cut to at most `max_chars` characters (never inside one) with "...", so a
+// message stays one short line of valid UTF-8 whatever the input was.
 std::string quote_value(std::string_view value, std::size_t max_chars = 40);
 
 }  // namespace qtb

@@ -7,8 +7,14 @@
 namespace qtb::serve {
 
 Response json_error(int status, const std::string& message) {
-  // dump() escapes control characters, so a message quoting user input stays one line.
-  return {status, "application/json", nlohmann::json{{"error", message}}.dump() + "\n", {}};
+  // dump() escapes control characters, so a message quoting user input stays one line; bytes
+  // that are not UTF-8 (quote_value escapes them; other text might not) become U+FFFD.
+  return {status,
+          "application/json",
+          nlohmann::json{{"error", message}}.dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace) +
+              "\n",
+          {}};
 }
 
 Response html_error(int status, const std::string& message) {
