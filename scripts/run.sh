@@ -33,7 +33,7 @@ done
 
 echo
 echo "== Measured on this machine: MLP, unpruned, batch 1, 1 thread (from $db)"
-$qtb results --db "$db" --source ours --topology mlp | awk 'NR == 1 || ($3 == 1 && $8 == 1 && $9 == 1)'
+$qtb results --db "$db" --source ours --topology mlp | awk 'NR == 1 || ($4 == 1 && $9 == 1 && $10 == 1)'
 echo
 echo "== The paper's published points in $db, per platform"
 $qtb results --db "$db" --source paper --format csv | awk -F, 'NR > 1 { n[$6]++ } END { for (p in n) printf "  %-14s %d\n", p, n[p] }' | sort
