@@ -42,19 +42,9 @@ std::map<std::string, int> reference_platform_counts() {
   return counts;
 }
 
-// A row whose free-text fields hold SQL and markup; the browser test shows it as text.
+// A row whose free-text fields hold SQL and markup.
 ResultRow planted_row() {
-  ResultRow r;
-  r.topology = "mlp";
-  r.dataset = "mnist";
-  r.precision = "INT8";
-  r.platform = "'; DROP TABLE results; --";
-  r.backend = "reference";
-  r.level = "L3";
-  r.fps_compute = 1000;
-  r.source = "ours";
-  r.notes = "<script>alert(1)</script>";
-  return r;
+  return test::planted_row("'; DROP TABLE results; --");
 }
 
 class ServeApi : public ::testing::Test {

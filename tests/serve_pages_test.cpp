@@ -10,17 +10,7 @@ namespace qtb {
 namespace {
 
 ResultRow markup_row() {
-  ResultRow r;
-  r.topology = "mlp";
-  r.dataset = "mnist";
-  r.precision = "INT8";
-  r.platform = "<b>lab</b>";
-  r.backend = "reference";
-  r.level = "L3";
-  r.fps_compute = 1000;
-  r.source = "ours";
-  r.notes = "<script>alert(1)</script>";
-  return r;
+  return test::planted_row("<b>lab</b>");
 }
 
 TEST(ServePages, EscapeEveryValueAndKeepTheViewInTheUrl) {
@@ -75,8 +65,8 @@ TEST(ServePages, CompareByFiltersChartsTheSelection) {
   EXPECT_NE(compare->body.find("<h1>Compare 480 rows</h1>"), std::string::npos);
   EXPECT_NE(compare->body.find("The filters select 480 rows: the first 12 side by side"),
             std::string::npos);
-  const nlohmann::json first = nlohmann::json::parse(
-      client.Get("/api/v1/rows?platform=TX2&limit=13")->body)["rows"];
+  const nlohmann::json first =
+      nlohmann::json::parse(client.Get("/api/v1/rows?platform=TX2&limit=13")->body)["rows"];
   EXPECT_NE(compare->body.find(first[11]["id"].get<std::string>()), std::string::npos);
   EXPECT_EQ(compare->body.find(first[12]["id"].get<std::string>()), std::string::npos);
   EXPECT_NE(compare->body.find("data-chart=\"pareto-"), std::string::npos);

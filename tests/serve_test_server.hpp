@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -16,6 +17,22 @@
 #include "test_paths.hpp"
 
 namespace qtb::test {
+
+// One of our rows whose free text is hostile: `platform` as given, markup in the notes. The
+// pages must show both as text.
+inline ResultRow planted_row(const std::string& platform) {
+  ResultRow r;
+  r.topology = "mlp";
+  r.dataset = "mnist";
+  r.precision = "INT8";
+  r.platform = platform;
+  r.backend = "reference";
+  r.level = "L3";
+  r.fps_compute = 1000;
+  r.source = "ours";
+  r.notes = "<script>alert(1)</script>";
+  return r;
+}
 
 class TestPortal {
  public:
